@@ -1,0 +1,42 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import helmet from 'helmet';
+import { AppModule } from './app.module.js';
+import type { Env } from './config/config-section.js';
+import { loadConfig } from './config/load-config.js';
+import { API_CONFIG_SECTIONS } from './config/config.sections.js';
+import { httpConfigSection } from './config/http.config.js';
+
+/**
+ * Builds the API from an environment map: validates it (throws ConfigValidationError naming every
+ * bad variable), then wires Nest, logging, security headers and docs. Used by main.ts and tests.
+ */
+export async function createApp(env: Env): Promise<NestExpressApplication> {
+  const config = loadConfig(env, API_CONFIG_SECTIONS);
+  const http = config.get(httpConfigSection);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', http.trustProxy);
+  app.disable('x-powered-by');
+  // Browsers on plain-http local development must not be told to upgrade to https.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: http.isProduction ? [] : null } } }));
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  if (http.docsEnabled) {
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Integrated auth service')
+        .setDescription('Codes for two-factor sign-in, issued via a key-protected third-party API and an Azure Storage queue.')
+        .setVersion('1')
+        .build(),
+    );
+    SwaggerModule.setup('docs', app, document);
+  }
+  return app;
+}

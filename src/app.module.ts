@@ -1,0 +1,38 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { AppConfigModule } from './config/config.module.js';
+import type { LoadedConfig } from './config/load-config.js';
+import { HttpConfig } from './config/http.config.js';
+import { LoggingModule } from './common/logging.module.js';
+import { AppExceptionFilter } from './common/app-exception.filter.js';
+import { SecretsModule } from './secrets/secrets.module.js';
+import { CodesModule } from './codes/codes.module.js';
+import { HealthModule } from './health/health.module.js';
+import { HomeModule } from './home/home.module.js';
+
+/** The API's root module, built from an already validated configuration. */
+@Module({})
+export class AppModule {
+  static forRoot(config: LoadedConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        LoggingModule,
+        ThrottlerModule.forRootAsync({
+          inject: [HttpConfig],
+          useFactory: (http: HttpConfig) => [{ limit: http.throttleLimit, ttl: http.throttleTtlMs }],
+        }),
+        SecretsModule,
+        CodesModule,
+        HealthModule,
+        HomeModule,
+      ],
+      providers: [
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        { provide: APP_FILTER, useClass: AppExceptionFilter },
+      ],
+    };
+  }
+}

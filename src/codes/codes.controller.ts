@@ -1,0 +1,22 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CodesService, type IssuedCode } from './codes.service.js';
+import { IssuedCodeDto } from './codes.dto.js';
+import { ErrorBodyDto } from '../common/error-body.dto.js';
+
+@ApiTags('codes')
+@Controller('api/v1')
+export class CodesController {
+  constructor(private readonly codes: CodesService) {}
+
+  @Get('getcode')
+  @ApiOperation({ summary: 'Issue a code like abC-161-xYz and queue it on code-requests' })
+  @ApiOkResponse({ type: IssuedCodeDto })
+  @ApiResponse({ status: 502, description: 'The number API failed or answered garbage', type: ErrorBodyDto })
+  @ApiResponse({ status: 503, description: 'The queue is unavailable; no code issued', type: ErrorBodyDto })
+  @ApiResponse({ status: 504, description: 'The number API timed out', type: ErrorBodyDto })
+  @ApiResponse({ status: 429, description: 'Rate limited; see Retry-After', type: ErrorBodyDto })
+  getCode(): Promise<IssuedCode> {
+    return this.codes.issue();
+  }
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * One capability's slice of the configuration: the variables it reads (a zod schema, so they are
+ * validated at boot) and the typed object it is injected as. The class is both the DI token and
+ * the type, like an abstract class contract.
+ */
+export interface ConfigSection<T extends object> {
+  readonly token: abstract new (...args: never[]) => T;
+  readonly name: string;
+  parse(env: Env): { ok: true; value: T } | { ok: false; problems: string[] };
+}
+
+export function defineConfigSection<S extends z.ZodType, T extends object>(
+  name: string,
+  token: abstract new (...args: never[]) => T,
+  schema: S,
+  build: (vars: z.output<S>, env: Env) => T,
+): ConfigSection<T> {
+  return {
+    token,
+    name,
+    parse(env) {
+      const result = schema.safeParse(env);
+      if (!result.success) {
+        return { ok: false, problems: result.error.issues.map(describeIssue) };
+      }
+      return { ok: true, value: Object.freeze(build(result.data, env)) };
+    },
+  };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const variable = issue.path.length ? issue.path.join('.') : '(configuration)';
+  return `${variable}: ${issue.message}`;
+}
+
+// Reusable field types. Environment values are strings; these coerce and explain.
+export const envBoolean = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)));
+
+export const envInt = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be an integer from ${min} to ${max} (got "${v}")` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+export const envUrl = () =>
+  z
+    .string()
+    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), {
+      message: 'must be an absolute http(s) URL',
+    });
+
+export const optionalString = () =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));

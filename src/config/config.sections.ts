@@ -1,0 +1,13 @@
+import type { ConfigSection } from './config-section.js';
+import { httpConfigSection } from './http.config.js';
+import { secretsConfigSection } from '../secrets/secrets.config.js';
+import { numberApiConfigSection } from '../number-api/number-api.config.js';
+import { queueConfigSection } from '../queue/queue.config.js';
+
+/** The API's configuration: one section per capability. A new capability adds its section here. */
+export const API_CONFIG_SECTIONS: ReadonlyArray<ConfigSection<object>> = [
+  httpConfigSection,
+  secretsConfigSection,
+  numberApiConfigSection,
+  queueConfigSection,
+];

@@ -1,0 +1,47 @@
+import { Controller, Get } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { SkipThrottle } from '@nestjs/throttler';
+import { ApiTags } from '@nestjs/swagger';
+import { SecretsService } from '../secrets/secrets.service.js';
+import { CodeQueue } from '../queue/code-queue.js';
+import { NumberApi } from '../number-api/number-api.js';
+
+/**
+ * Liveness says the process serves HTTP; readiness says it can issue a code: required secrets
+ * loaded, queue reachable, number API answering. Dependency checks are cached briefly so a probe
+ * storm is not a load test on Key Vault, Storage or the third party.
+ */
+@ApiTags('health')
+@SkipThrottle()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly secrets: SecretsService,
+    private readonly queue: CodeQueue,
+    private readonly numbers: NumberApi,
+  ) {}
+
+  @Get('live')
+  @HealthCheck()
+  live() {
+    return this.health.check([]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([
+      () => {
+        const session = this.indicators.check('secrets');
+        const missing = this.secrets.missing();
+        return missing.length === 0
+          ? session.up({ store: this.secrets.storeKind })
+          : session.down({ store: this.secrets.storeKind, missing: missing.map((m) => m.name), reason: missing[0]!.reason });
+      },
+      () => this.indicators.check('queue').attempt(() => this.queue.ping()).withTimeout(3000).cacheFor(5000),
+      () => this.indicators.check('numberApi').attempt(() => this.numbers.ping()).withTimeout(5000).cacheFor(10_000),
+    ]);
+  }
+}

@@ -1,0 +1,21 @@
+import { createApp } from './app.factory.js';
+import { ConfigValidationError } from './config/config.errors.js';
+import { HttpConfig } from './config/http.config.js';
+
+/** The API for production: every dependency comes from the environment. */
+async function main(): Promise<void> {
+  const app = await createApp(process.env);
+  const http = app.get(HttpConfig);
+  await app.listen(http.port, http.host);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigValidationError) {
+    console.error(error.message);
+  } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(`Cannot listen: port ${(error as { port?: number }).port ?? ''} is already in use.`);
+  } else {
+    console.error('Start-up failed:', error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,89 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { HttpService } from '@nestjs/axios';
+import { AxiosError, type AxiosResponse } from 'axios';
+import { SecretsService } from '../secrets/secrets.service.js';
+import { NumberApi } from './number-api.js';
+import { NumberApiConfig } from './number-api.config.js';
+import {
+  NumberApiBadResponseError,
+  NumberApiStatusError,
+  NumberApiTimeoutError,
+  NumberApiUnreachableError,
+} from './number-api.errors.js';
+
+const MAX_BODY_BYTES = 4096;
+
+/**
+ * Calls the number API with its function key in `x-functions-key`. The key comes from the secret
+ * cache; a 401/403 means it was rotated, so the key is re-read once and the call retried once.
+ */
+@Injectable()
+export class HttpNumberApi extends NumberApi implements OnModuleInit {
+  private readonly logger = new Logger(HttpNumberApi.name);
+
+  constructor(
+    private readonly http: HttpService,
+    private readonly secrets: SecretsService,
+    private readonly config: NumberApiConfig,
+  ) {
+    super();
+  }
+
+  onModuleInit(): void {
+    this.secrets.require(this.config.secretName);
+  }
+
+  async getNumber(options?: { signal?: AbortSignal }): Promise<number> {
+    const key = await this.secrets.get(this.config.secretName);
+    const response = await this.call(key, options?.signal);
+    if (response.status === 401 || response.status === 403) {
+      this.logger.warn(`Number API answered ${response.status}; re-reading the key once in case it was rotated`);
+      const fresh = await this.secrets.refresh(this.config.secretName, key);
+      return this.parse(await this.call(fresh, options?.signal));
+    }
+    return this.parse(response);
+  }
+
+  async ping(): Promise<void> {
+    await this.getNumber();
+  }
+
+  private async call(key: string, signal?: AbortSignal): Promise<AxiosResponse<string>> {
+    const deadline = AbortSignal.timeout(this.config.timeoutMs);
+    try {
+      return await this.http.axiosRef.request<string>({
+        method: 'GET',
+        url: this.config.endpoint,
+        headers: { 'x-functions-key': key, 'Content-Type': 'application/json', Accept: 'application/json' },
+        signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
+        responseType: 'text',
+        transformResponse: (body: unknown) => body,
+        validateStatus: () => true,
+        maxContentLength: MAX_BODY_BYTES,
+        maxRedirects: 0,
+      });
+    } catch (error) {
+      if (deadline.aborted) throw new NumberApiTimeoutError(this.config.timeoutMs);
+      const code = error instanceof AxiosError ? (error.code ?? 'unknown') : 'unknown';
+      if (code === 'ERR_BAD_RESPONSE' || code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED') {
+        throw new NumberApiBadResponseError(`unreadable response (${code})`);
+      }
+      throw new NumberApiUnreachableError(code);
+    }
+  }
+
+  private parse(response: AxiosResponse<string>): number {
+    if (response.status !== 200) throw new NumberApiStatusError(response.status);
+    let body: unknown;
+    try {
+      body = JSON.parse(response.data);
+    } catch {
+      throw new NumberApiBadResponseError('body is not JSON');
+    }
+    const value = (body as { value?: unknown } | null)?.value;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+      throw new NumberApiBadResponseError('body is not {"value": <integer>}');
+    }
+    return value;
+  }
+}

@@ -1,0 +1,23 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { Module } from '@nestjs/common';
+import { HttpModule } from '@nestjs/axios';
+import { NumberApi } from './number-api.js';
+import { NumberApiConfig } from './number-api.config.js';
+import { HttpNumberApi } from './http-number-api.js';
+
+/** The number API client over keep-alive connections. */
+@Module({
+  imports: [
+    HttpModule.registerAsync({
+      inject: [NumberApiConfig],
+      useFactory: (config: NumberApiConfig) => ({
+        httpAgent: new HttpAgent({ keepAlive: true, maxSockets: config.maxSockets }),
+        httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: config.maxSockets }),
+      }),
+    }),
+  ],
+  providers: [{ provide: NumberApi, useClass: HttpNumberApi }],
+  exports: [NumberApi],
+})
+export class NumberApiModule {}

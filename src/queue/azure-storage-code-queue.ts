@@ -1,0 +1,60 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { isRestError } from '@azure/core-rest-pipeline';
+import type { QueueClient } from '@azure/storage-queue';
+import { CodeQueue, type CodeMessage } from './code-queue.js';
+import { QueueConfig } from './queue.config.js';
+import { QueueUnavailableError } from './queue.errors.js';
+import { createQueueClient } from './queue-client.factory.js';
+
+/** The code queue on Azure Storage (or Azurite): one client, reused for every send. */
+@Injectable()
+export class AzureStorageCodeQueue extends CodeQueue implements OnModuleInit {
+  private readonly logger = new Logger(AzureStorageCodeQueue.name);
+  private readonly client: QueueClient;
+
+  constructor(private readonly config: QueueConfig) {
+    super();
+    this.client = createQueueClient(config);
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (!this.config.createIfMissing) return;
+    try {
+      await this.client.createIfNotExists();
+    } catch (error) {
+      // Not fatal: readiness reports the queue until it is reachable.
+      this.logger.error(`Could not create queue "${this.config.queueName}": ${describeStorageFailure(error)}`);
+    }
+  }
+
+  async send(message: CodeMessage): Promise<void> {
+    const json = JSON.stringify(message);
+    const body = this.config.encoding === 'base64' ? Buffer.from(json, 'utf8').toString('base64') : json;
+    try {
+      await this.client.sendMessage(body);
+    } catch (error) {
+      throw new QueueUnavailableError(describeStorageFailure(error), { cause: error });
+    }
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.client.getProperties();
+    } catch (error) {
+      throw new QueueUnavailableError(describeStorageFailure(error), { cause: error });
+    }
+  }
+}
+
+/** Status and error code only: storage errors can echo request URLs carrying SAS tokens. */
+export function describeStorageFailure(error: unknown): string {
+  if (isRestError(error)) {
+    if (error.statusCode) return `HTTP ${error.statusCode}${error.code ? ` (${error.code})` : ''}`;
+    return `network error (${error.code ?? 'unknown'})`;
+  }
+  if (error instanceof Error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code ? `${error.name} (${code})` : error.name;
+  }
+  return 'unknown error';
+}

@@ -1,0 +1,12 @@
+/** What getcode puts on the queue: the same JSON it answers with (plus trace context later). */
+export interface CodeMessage {
+  code: string;
+  timestamp: string;
+}
+
+/** The code-queue contract: a send resolves only once the queue has stored the message. */
+export abstract class CodeQueue {
+  abstract send(message: CodeMessage): Promise<void>;
+  /** Resolves when the queue is reachable and exists. */
+  abstract ping(): Promise<void>;
+}

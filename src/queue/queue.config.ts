@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { defineConfigSection, envBoolean, envInt, envUrl, optionalString } from '../config/config-section.js';
+
+export const QUEUE_MESSAGE_ENCODINGS = ['plain', 'base64'] as const;
+export type QueueMessageEncoding = (typeof QUEUE_MESSAGE_ENCODINGS)[number];
+
+/**
+ * The Azure Storage account holding the code queue. Azurite and Azure Storage are the same client:
+ * a connection string (Azurite, or an account key) or STORAGE_QUEUE_URL + DefaultAzureCredential
+ * (managed identity).
+ */
+export class QueueConfig {
+  readonly connectionString?: string;
+  /** Full queue URL for credential-based access (the sample's STORAGE_QUEUE_URL). */
+  readonly queueUrl?: string;
+  readonly queueName!: string;
+  readonly encoding!: QueueMessageEncoding;
+  readonly createIfMissing!: boolean;
+  readonly requestTimeoutMs!: number;
+  readonly maxTries!: number;
+  readonly retryDelayMs!: number;
+}
+
+export const queueConfigSection = defineConfigSection(
+  'queue',
+  QueueConfig,
+  z
+    .object({
+      AZURE_STORAGE_CONNECTION_STRING: optionalString(),
+      STORAGE_QUEUE_URL: envUrl().optional(),
+      STORAGE_QUEUE_NAME: z
+        .string()
+        .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'must be a valid queue name (3-63 lower-case letters, digits, dashes)')
+        .default('code-requests'),
+      QUEUE_MESSAGE_ENCODING: z.enum(QUEUE_MESSAGE_ENCODINGS).default('plain'),
+      QUEUE_CREATE_IF_MISSING: envBoolean(false),
+      QUEUE_REQUEST_TIMEOUT_MS: envInt(5000, 100, 120_000),
+      QUEUE_MAX_TRIES: envInt(3, 1, 10),
+      QUEUE_RETRY_DELAY_MS: envInt(200, 1, 60_000),
+    })
+    .superRefine((v, ctx) => {
+      if (!v.AZURE_STORAGE_CONNECTION_STRING && !v.STORAGE_QUEUE_URL) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['STORAGE_QUEUE_URL'],
+          message: 'is required (or set AZURE_STORAGE_CONNECTION_STRING, e.g. for Azurite)',
+        });
+      }
+      if (v.AZURE_STORAGE_CONNECTION_STRING && v.STORAGE_QUEUE_URL) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['STORAGE_QUEUE_URL'],
+          message: 'set either STORAGE_QUEUE_URL (managed identity) or AZURE_STORAGE_CONNECTION_STRING, not both',
+        });
+      }
+    }),
+  (v) => ({
+    connectionString: v.AZURE_STORAGE_CONNECTION_STRING,
+    queueUrl: v.STORAGE_QUEUE_URL,
+    queueName: v.STORAGE_QUEUE_URL ? queueNameFromUrl(v.STORAGE_QUEUE_URL) : v.STORAGE_QUEUE_NAME,
+    encoding: v.QUEUE_MESSAGE_ENCODING,
+    createIfMissing: v.QUEUE_CREATE_IF_MISSING,
+    requestTimeoutMs: v.QUEUE_REQUEST_TIMEOUT_MS,
+    maxTries: v.QUEUE_MAX_TRIES,
+    retryDelayMs: v.QUEUE_RETRY_DELAY_MS,
+  }),
+);
+
+/** `https://acct.queue.core.windows.net/code-requests` → `code-requests` (Azurite URLs carry the account first). */
+export function queueNameFromUrl(url: string): string {
+  const segments = new URL(url).pathname.split('/').filter(Boolean);
+  return segments[segments.length - 1] ?? '';
+}
