@@ -1,0 +1,101 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { freePort } from './ports.js';
+
+export const AZURITE_ACCOUNT = 'devstoreaccount1';
+/** Azurite's published development key (not a secret). */
+export const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+export interface AzuriteHandle {
+  queuePort: number;
+  tablePort: number;
+  connectionString: string;
+  queueEndpoint: string;
+  tableEndpoint: string;
+  /** Kills the emulator (SIGKILL): a hard outage for fault tests. Safe to call twice. */
+  stop(): Promise<void>;
+  /** Starts it again on the same ports (in-memory data is gone). */
+  restart(): Promise<void>;
+}
+
+const azuriteBin = join(dirname(createRequire(import.meta.url).resolve('azurite/package.json')), 'dist', 'src');
+
+/** Real Azurite (queue + table) on free loopback ports, data in memory. */
+export async function startAzurite(options: { table?: boolean } = {}): Promise<AzuriteHandle> {
+  const queuePort = await freePort();
+  const tablePort = await freePort();
+  const children: ChildProcess[] = [];
+
+  async function launch(): Promise<void> {
+    children.length = 0;
+    children.push(await startOne('queue', queuePort));
+    if (options.table !== false) children.push(await startOne('table', tablePort));
+  }
+  await launch();
+
+  const queueEndpoint = `http://127.0.0.1:${queuePort}/${AZURITE_ACCOUNT}`;
+  const tableEndpoint = `http://127.0.0.1:${tablePort}/${AZURITE_ACCOUNT}`;
+  const handle: AzuriteHandle = {
+    queuePort,
+    tablePort,
+    queueEndpoint,
+    tableEndpoint,
+    connectionString:
+      `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};` +
+      `QueueEndpoint=${queueEndpoint};TableEndpoint=${tableEndpoint};`,
+    async stop() {
+      await Promise.all(children.map(stopChild));
+    },
+    async restart() {
+      await handle.stop();
+      await launch();
+    },
+  };
+  return handle;
+}
+
+async function startOne(service: 'queue' | 'table', port: number): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      join(azuriteBin, service, 'main.js'),
+      `--${service}Host`,
+      '127.0.0.1',
+      `--${service}Port`,
+      String(port),
+      '--inMemoryPersistence',
+      '--skipApiVersionCheck',
+      '--disableProductStyleUrl',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Azurite ${service} did not start: ${output}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('successfully listens')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Azurite ${service} exited with ${code}: ${output}`));
+    });
+  });
+  child.stdout!.resume();
+  child.stderr!.resume();
+  child.removeAllListeners('exit');
+  return child;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGKILL');
+  await once(child, 'exit');
+}

@@ -1,0 +1,131 @@
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { trustTestCertificate } from './tls.js';
+
+export type VaultFault = { status: number; retryAfterSeconds?: number; times: number };
+
+/**
+ * A Key Vault double speaking the secrets REST protocol over HTTPS, including the authentication
+ * handshake: an unauthenticated request gets 401 with `WWW-Authenticate: Bearer authorization=...,
+ * resource=https://vault.azure.net`; a request with a bearer token issued by the paired managed
+ * identity endpoint gets the secret. Used with the real SecretClient and DefaultAzureCredential.
+ */
+export class KeyVaultDouble {
+  readonly secrets = new Map<string, string>();
+  readonly tenantId = '72f988bf-0000-0000-0000-000000000000';
+  /** GETs of secrets that carried a valid token (what counts against Key Vault's limits). */
+  secretReads = 0;
+  challenges = 0;
+  tokenRequests = 0;
+  private faults: VaultFault[] = [];
+  private readonly issuedTokens = new Set<string>();
+  private vault?: HttpsServer;
+  private identity?: Server;
+  readonly identityHeader = randomUUID();
+
+  get vaultUrl(): string {
+    return `https://127.0.0.1:${(this.vault!.address() as AddressInfo).port}`;
+  }
+
+  /** `IDENTITY_ENDPOINT`: App Service's managed identity token endpoint. */
+  get identityEndpoint(): string {
+    return `http://127.0.0.1:${(this.identity!.address() as AddressInfo).port}/msi/token`;
+  }
+
+  /** Answers the next `times` authenticated secret GETs with `status` (429, 500, …). */
+  failNext(fault: VaultFault): void {
+    this.faults.push({ ...fault });
+  }
+
+  async start(): Promise<this> {
+    const tls = await trustTestCertificate();
+    this.vault = createHttpsServer({ cert: tls.cert, key: tls.key }, (req, res) => this.handleVault(req, res));
+    this.identity = createHttpServer((req, res) => this.handleIdentity(req, res));
+    this.vault.listen(0, '127.0.0.1');
+    this.identity.listen(0, '127.0.0.1');
+    await Promise.all([once(this.vault, 'listening'), once(this.identity, 'listening')]);
+    return this;
+  }
+
+  /** Environment for DefaultAzureCredential's managed identity (App Service form). */
+  credentialEnv(): Record<string, string> {
+    return { IDENTITY_ENDPOINT: this.identityEndpoint, IDENTITY_HEADER: this.identityHeader };
+  }
+
+  async stop(): Promise<void> {
+    for (const server of [this.vault, this.identity]) {
+      if (!server?.listening) continue;
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  private handleIdentity(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/msi/token' || req.headers['x-identity-header'] !== this.identityHeader) {
+      res.writeHead(400, { 'Content-Type': 'application/json' }).end('{"error":"bad_request"}');
+      return;
+    }
+    this.tokenRequests++;
+    const token = `kv-double-token-${randomUUID()}`;
+    this.issuedTokens.add(token);
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(
+      JSON.stringify({
+        access_token: token,
+        expires_on: String(Math.floor(Date.now() / 1000) + 3600),
+        resource: url.searchParams.get('resource') ?? 'https://vault.azure.net',
+        token_type: 'Bearer',
+      }),
+    );
+  }
+
+  private handleVault(req: IncomingMessage, res: ServerResponse): void {
+    req.resume();
+    const url = new URL(req.url ?? '/', this.vaultUrl);
+    const auth = req.headers.authorization ?? '';
+    const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
+    if (!this.issuedTokens.has(token)) {
+      this.challenges++;
+      res.writeHead(401, {
+        'WWW-Authenticate': `Bearer authorization="https://login.microsoftonline.com/${this.tenantId}", resource="https://vault.azure.net"`,
+        'Content-Type': 'application/json',
+      });
+      res.end(JSON.stringify({ error: { code: 'Unauthorized', message: 'AKV10000: Request is missing a Bearer or PoP token.' } }));
+      return;
+    }
+    const match = /^\/secrets\/([0-9a-zA-Z-]+)\/?([0-9a-f]*)$/.exec(url.pathname);
+    if (req.method !== 'GET' || !match || !url.searchParams.get('api-version')) {
+      res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { code: 'BadParameter', message: 'bad request' } }));
+      return;
+    }
+    const fault = this.faults[0];
+    if (fault) {
+      if (--fault.times <= 0) this.faults.shift();
+      const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+      if (fault.retryAfterSeconds !== undefined) headers['Retry-After'] = String(fault.retryAfterSeconds);
+      res.writeHead(fault.status, headers).end(JSON.stringify({ error: { code: 'Throttled', message: 'double fault' } }));
+      return;
+    }
+    this.secretReads++;
+    const name = match[1]!;
+    const value = this.secrets.get(name);
+    if (value === undefined) {
+      res.writeHead(404, { 'Content-Type': 'application/json' }).end(
+        JSON.stringify({ error: { code: 'SecretNotFound', message: `A secret with (name/id) ${name} was not found in this key vault.` } }),
+      );
+      return;
+    }
+    const version = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' }).end(
+      JSON.stringify({
+        value,
+        id: `${this.vaultUrl}/secrets/${name}/${version}`,
+        attributes: { enabled: true, created: 1700000000, updated: 1700000000, recoveryLevel: 'Recoverable+Purgeable' },
+        tags: {},
+      }),
+    );
+  }
+}
