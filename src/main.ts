@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
 import { ConfigValidationError } from './config/config.errors.js';
 import { HttpConfig } from './config/http.config.js';
@@ -7,6 +8,8 @@ async function main(): Promise<void> {
   const app = await createApp(process.env);
   const http = app.get(HttpConfig);
   await app.listen(http.port, http.host);
+  const shownHost = http.host === '0.0.0.0' ? 'localhost' : http.host;
+  new Logger('Main').log(`API listening on http://${shownHost}:${http.port} (docs: ${http.docsEnabled ? '/docs' : 'off'})`);
 }
 
 main().catch((error: unknown) => {

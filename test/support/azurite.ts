@@ -76,7 +76,7 @@ async function startOne(service: 'queue' | 'table', port: number): Promise<Child
     const timer = setTimeout(() => reject(new Error(`Azurite ${service} did not start: ${output}`)), 20_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('successfully listens')) {
+      if (/successfully (listens|started)/.test(output)) {
         clearTimeout(timer);
         resolve();
       }

@@ -1,0 +1,43 @@
+import { mkdirSync } from 'node:fs';
+import { LOCAL_STACK_ENV, localStackParts } from './local-stack/local-stack.parts.js';
+import { findBusyPort, Supervisor } from './local-stack/supervisor.js';
+
+/**
+ * `npm start`: the whole local stack on embedded defaults — Azurite (data under .data/), the
+ * number API stand-in, the API and whatever other parts are registered — with no Azure account.
+ * The developer's own environment variables override the defaults.
+ */
+async function main(): Promise<void> {
+  const env = { ...process.env, ...LOCAL_STACK_ENV, ...pickDefined(process.env, Object.keys(LOCAL_STACK_ENV)) };
+  const parts = localStackParts(env);
+  const busy = await findBusyPort(parts);
+  if (busy) {
+    console.error(`Port ${busy.port} (${busy.what}) is already in use. Stop whatever listens there, then run npm start again.`);
+    process.exit(1);
+  }
+  mkdirSync('.data/azurite', { recursive: true });
+  const supervisor = new Supervisor(env);
+  const shutdown = (signal: string) => {
+    console.log(`\n[stack] ${signal}: stopping every part…`);
+    void supervisor.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  try {
+    await supervisor.start(parts);
+  } catch (error) {
+    console.error(`[stack] start-up failed: ${(error as Error).message}`);
+    await supervisor.stop();
+    process.exit(1);
+  }
+  const width = Math.max(...parts.flatMap((p) => p.urls ?? []).map((u) => u.label.length));
+  console.log('\nLocal stack is up (Ctrl-C stops it):');
+  for (const { label, url } of parts.flatMap((p) => p.urls ?? [])) console.log(`  ${label.padEnd(width)}  ${url}`);
+  console.log('');
+}
+
+function pickDefined(env: NodeJS.ProcessEnv, keys: string[]): Record<string, string> {
+  return Object.fromEntries(keys.flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]!]])));
+}
+
+void main();

@@ -1,0 +1,69 @@
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import type { LocalStackPart } from './parts.js';
+
+/** Azurite's published development account (its key is documented, not a secret). */
+export const AZURITE_DEV_CONNECTION_STRING =
+  'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
+  'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
+  'QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;';
+
+/** The function key shared by the local number API and the app, through the local secret store. */
+export const LOCAL_FUNCTION_KEY = 'local-dev-function-key';
+
+/** Environment every part gets, unless the developer's own environment sets a variable. */
+export const LOCAL_STACK_ENV: Record<string, string> = {
+  NODE_ENV: 'development',
+  SECRETS_PROVIDER: 'local',
+  SECRET_THIRD_PARTY_API_KEY: LOCAL_FUNCTION_KEY,
+  THIRD_PARTY_API_ENDPOINT: 'http://127.0.0.1:7071/api/RandomNumber',
+  AZURE_STORAGE_CONNECTION_STRING: AZURITE_DEV_CONNECTION_STRING,
+  QUEUE_CREATE_IF_MISSING: 'true',
+  PUBLIC_BASE_URL: 'http://localhost:3000',
+};
+
+function azuriteScript(service: 'queue' | 'table'): string {
+  const root = dirname(createRequire(import.meta.url).resolve('azurite/package.json'));
+  return relative(process.cwd(), join(root, 'dist', 'src', service, 'main.js'));
+}
+
+function azurite(service: 'queue' | 'table', port: number): LocalStackPart {
+  return {
+    name: `azurite-${service}`,
+    script: azuriteScript(service),
+    args: [`--${service}Host`, '127.0.0.1', `--${service}Port`, String(port), '--location', '.data/azurite', '--skipApiVersionCheck', '--disableProductStyleUrl'],
+    ports: [{ port, what: `Azurite ${service}` }],
+    readyWhen: /successfully (listens|started)/,
+    stopSignal: 'SIGINT',
+    stoppedWhen: /successfully closed/,
+    urls: [{ label: `Azurite ${service}`, url: `http://127.0.0.1:${port}/devstoreaccount1` }],
+  };
+}
+
+/** Started in this order; stopped in reverse. */
+export function localStackParts(env: Record<string, string | undefined>): LocalStackPart[] {
+  const apiPort = Number(env.PORT ?? 3000);
+  return [
+    azurite('queue', 10001),
+    azurite('table', 10002),
+    {
+      name: 'number-api',
+      script: 'dist/number-api.js',
+      ports: [{ port: 7071, what: 'the number API' }],
+      readyWhen: /Number API listening/,
+      urls: [{ label: 'Number API', url: `http://127.0.0.1:7071/api/RandomNumber?code=${LOCAL_FUNCTION_KEY}` }],
+    },
+    {
+      name: 'api',
+      script: 'dist/main.js',
+      ports: [{ port: apiPort, what: 'the API (PORT)' }],
+      readyWhen: /API listening/,
+      urls: [
+        { label: 'Home', url: `http://localhost:${apiPort}/` },
+        { label: 'Get a code', url: `http://localhost:${apiPort}/api/v1/getcode` },
+        { label: 'API docs', url: `http://localhost:${apiPort}/docs` },
+        { label: 'Readiness', url: `http://localhost:${apiPort}/health/ready` },
+      ],
+    },
+  ];
+}
