@@ -21,7 +21,11 @@ export class KeyVaultDouble {
   challenges = 0;
   tokenRequests = 0;
   private faults: VaultFault[] = [];
-  private readonly issuedTokens = new Set<string>();
+  /**
+   * Tokens issued by any double in this process: like one Entra tenant behind several vaults. The
+   * SDK's managed-identity token cache is process-wide, so a second double must accept them too.
+   */
+  private static readonly issuedTokens = new Set<string>();
   private vault?: HttpsServer;
   private identity?: Server;
   readonly identityHeader = randomUUID();
@@ -38,6 +42,10 @@ export class KeyVaultDouble {
   /** Answers the next `times` authenticated secret GETs with `status` (429, 500, …). */
   failNext(fault: VaultFault): void {
     this.faults.push({ ...fault });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
   }
 
   async start(): Promise<this> {
@@ -71,7 +79,7 @@ export class KeyVaultDouble {
     }
     this.tokenRequests++;
     const token = `kv-double-token-${randomUUID()}`;
-    this.issuedTokens.add(token);
+    KeyVaultDouble.issuedTokens.add(token);
     res.writeHead(200, { 'Content-Type': 'application/json' }).end(
       JSON.stringify({
         access_token: token,
@@ -87,7 +95,7 @@ export class KeyVaultDouble {
     const url = new URL(req.url ?? '/', this.vaultUrl);
     const auth = req.headers.authorization ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
-    if (!this.issuedTokens.has(token)) {
+    if (!KeyVaultDouble.issuedTokens.has(token)) {
       this.challenges++;
       res.writeHead(401, {
         'WWW-Authenticate': `Bearer authorization="https://login.microsoftonline.com/${this.tenantId}", resource="https://vault.azure.net"`,
