@@ -58,12 +58,18 @@ export const envInt = (fallback: number, min: number, max: number) =>
       return n;
     });
 
-export const envUrl = () =>
+const httpUrl = () =>
   z
-    .string()
-    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), {
-      message: 'must be an absolute http(s) URL',
-    });
+    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
+    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), { message: 'must be an absolute http(s) URL' });
+
+const emptyAsUnset = (v: unknown) => (v === '' ? undefined : v);
+
+/** A required absolute http(s) URL. */
+export const envUrl = () => z.preprocess(emptyAsUnset, httpUrl());
+
+/** An optional absolute http(s) URL; an empty value counts as unset. */
+export const optionalUrl = () => z.preprocess(emptyAsUnset, httpUrl().optional());
 
 export const optionalString = () =>
   z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineConfigSection, envBoolean, envInt, envUrl, optionalString } from '../config/config-section.js';
+import { defineConfigSection, envBoolean, envInt, optionalUrl, optionalString } from '../config/config-section.js';
 
 export const QUEUE_MESSAGE_ENCODINGS = ['plain', 'base64'] as const;
 export type QueueMessageEncoding = (typeof QUEUE_MESSAGE_ENCODINGS)[number];
@@ -27,7 +27,7 @@ export const queueConfigSection = defineConfigSection(
   z
     .object({
       AZURE_STORAGE_CONNECTION_STRING: optionalString(),
-      STORAGE_QUEUE_URL: envUrl().optional(),
+      STORAGE_QUEUE_URL: optionalUrl(),
       STORAGE_QUEUE_NAME: z
         .string()
         .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'must be a valid queue name (3-63 lower-case letters, digits, dashes)')

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineConfigSection, envBoolean, envInt, envUrl, type Env } from '../config/config-section.js';
+import { defineConfigSection, envBoolean, envInt, optionalUrl, type Env } from '../config/config-section.js';
 
 export const SECRETS_PROVIDERS = ['local', 'keyvault'] as const;
 export type SecretsProvider = (typeof SECRETS_PROVIDERS)[number];
@@ -31,7 +31,7 @@ export const secretsConfigSection = defineConfigSection(
   z
     .object({
       SECRETS_PROVIDER: z.enum(SECRETS_PROVIDERS).optional(),
-      KEY_VAULT_URL: envUrl().optional(),
+      KEY_VAULT_URL: optionalUrl(),
       KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION: envBoolean(false),
       KEY_VAULT_RETRY_DELAY_MS: envInt(1000, 1, 60_000),
       SECRETS_MAX_AGE_SECONDS: envInt(3600, 0, 30 * 86_400),
