@@ -26,7 +26,6 @@ export async function createApp(env: Env): Promise<NestExpressApplication> {
   app.disable('x-powered-by');
   // Browsers on plain-http local development must not be told to upgrade to https.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: http.isProduction ? [] : null } } }));
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   if (http.docsEnabled) {
     const document = SwaggerModule.createDocument(
       app,
