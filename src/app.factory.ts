@@ -9,6 +9,7 @@ import type { Env } from './config/config-section.js';
 import { loadConfig } from './config/load-config.js';
 import { API_CONFIG_SECTIONS } from './config/config.sections.js';
 import { httpConfigSection } from './config/http.config.js';
+import { mountTiniAppBodyReader } from './tiniapp/tiniapp.module.js';
 
 /**
  * Builds the API from an environment map: validates it (throws ConfigValidationError naming every
@@ -24,6 +25,7 @@ export async function createApp(env: Env): Promise<NestExpressApplication> {
   app.useLogger(app.get(Logger));
   app.set('trust proxy', http.trustProxy);
   app.disable('x-powered-by');
+  mountTiniAppBodyReader(app, config); // before Nest's global JSON parser, which app.listen() adds
   // Browsers on plain-http local development must not be told to upgrade to https.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: http.isProduction ? [] : null } } }));
   if (http.docsEnabled) {

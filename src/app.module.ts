@@ -10,6 +10,7 @@ import { SecretsModule } from './secrets/secrets.module.js';
 import { CodesModule } from './codes/codes.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HomeModule } from './home/home.module.js';
+import { TiniAppModule } from './tiniapp/tiniapp.module.js';
 
 /** The API's root module, built from an already validated configuration. */
 @Module({})
@@ -28,6 +29,8 @@ export class AppModule {
         CodesModule,
         HealthModule,
         HomeModule,
+        // Routes exist only when configured; otherwise /auth_* answer 404.
+        ...TiniAppModule.whenEnabled(config),
       ],
       providers: [
         { provide: APP_GUARD, useClass: ThrottlerGuard },

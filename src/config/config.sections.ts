@@ -3,6 +3,7 @@ import { httpConfigSection } from './http.config.js';
 import { secretsConfigSection } from '../secrets/secrets.config.js';
 import { numberApiConfigSection } from '../number-api/number-api.config.js';
 import { queueConfigSection } from '../queue/queue.config.js';
+import { tiniAppConfigSection } from '../tiniapp/tiniapp.config.js';
 
 /** The API's configuration: one section per capability. A new capability adds its section here. */
 export const API_CONFIG_SECTIONS: ReadonlyArray<ConfigSection<object>> = [
@@ -10,4 +11,5 @@ export const API_CONFIG_SECTIONS: ReadonlyArray<ConfigSection<object>> = [
   secretsConfigSection,
   numberApiConfigSection,
   queueConfigSection,
+  tiniAppConfigSection,
 ];
