@@ -1,6 +1,7 @@
 import type { BenchSection } from './bench-section.js';
+import { getcodeBench } from './getcode.bench.js';
 
 /** Sections run in this order. A capability adds its section with one import and one entry. */
 export async function benchSections(): Promise<BenchSection[]> {
-  return [];
+  return [getcodeBench];
 }

@@ -6,10 +6,14 @@ import type { LoadedConfig } from './config/load-config.js';
 import { HttpConfig } from './config/http.config.js';
 import { LoggingModule } from './common/logging.module.js';
 import { AppExceptionFilter } from './common/app-exception.filter.js';
+import { FixedWindowThrottlerStorage } from './common/fixed-window-throttler.storage.js';
 import { SecretsModule } from './secrets/secrets.module.js';
 import { CodesModule } from './codes/codes.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HomeModule } from './home/home.module.js';
+import { VerificationModule } from './verification/verification.module.js';
+import { VerificationConfig } from './verification/verification.config.js';
+import { verifyThrottler } from './verification/verification.throttler.js';
 import { TiniAppModule } from './tiniapp/tiniapp.module.js';
 
 /** The API's root module, built from an already validated configuration. */
@@ -22,13 +26,17 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         LoggingModule,
         ThrottlerModule.forRootAsync({
-          inject: [HttpConfig],
-          useFactory: (http: HttpConfig) => [{ limit: http.throttleLimit, ttl: http.throttleTtlMs }],
+          inject: [HttpConfig, VerificationConfig],
+          useFactory: (http: HttpConfig, verification: VerificationConfig) => ({
+            throttlers: [{ limit: http.throttleLimit, ttl: http.throttleTtlMs }, verifyThrottler(verification)],
+            storage: new FixedWindowThrottlerStorage(),
+          }),
         }),
         SecretsModule,
         CodesModule,
         HealthModule,
         HomeModule,
+        VerificationModule,
         // Routes exist only when configured; otherwise /auth_* answer 404.
         ...TiniAppModule.whenEnabled(config),
       ],

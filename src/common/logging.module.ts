@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { pino, type DestinationStream } from 'pino';
+import type { Options } from 'pino-http';
 import { HttpConfig } from '../config/http.config.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -36,29 +38,38 @@ export function requestIdFor(req: IncomingMessage, res: ServerResponse): string 
   return id;
 }
 
+/**
+ * Pretty output through a worker transport for local reading; otherwise JSON to stdout through an
+ * asynchronous destination, so a request never waits on a write(2) (pino flushes it at exit).
+ */
+function withDestination(http: HttpConfig, options: Options): Options | [Options, DestinationStream] {
+  if (http.logPretty) return { ...options, transport: { target: 'pino-pretty', options: { singleLine: true } } };
+  return [options, pino.destination({ dest: 1, sync: false })];
+}
+
 @Module({
   imports: [
     LoggerModule.forRootAsync({
       inject: [HttpConfig],
       useFactory: (http: HttpConfig) => ({
-        pinoHttp: {
+        pinoHttp: withDestination(http, {
           level: http.logLevel,
           genReqId: requestIdFor,
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-          transport: http.logPretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
           // Probes would drown the log.
           autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
           serializers: {
-            req: (req: { id: string; method: string; url: string; headers: Record<string, unknown> }) => ({
+            // Deliberately small: no headers (credentials live there) and no query string (it may
+            // hold an OIDC code or a ?code= function key).
+            req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
               id: req.id,
               method: req.method,
-              // Query strings may hold codes (OIDC callback) or keys (?code= on the number API).
               url: req.url?.split('?')[0],
-              headers: req.headers,
+              remoteAddress: req.remoteAddress,
             }),
             res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
           },
-        },
+        }),
       }),
     }),
   ],

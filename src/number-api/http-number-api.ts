@@ -49,13 +49,16 @@ export class HttpNumberApi extends NumberApi implements OnModuleInit {
   }
 
   private async call(key: string, signal?: AbortSignal): Promise<AxiosResponse<string>> {
-    const deadline = AbortSignal.timeout(this.config.timeoutMs);
+    // A deadline for the whole call. A cleared timer rather than AbortSignal.timeout(), which
+    // would keep each request's async context alive for the full timeout after it completed.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.config.timeoutMs);
     try {
       return await this.http.axiosRef.request<string>({
         method: 'GET',
         url: this.config.endpoint,
         headers: { 'x-functions-key': key, 'Content-Type': 'application/json', Accept: 'application/json' },
-        signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
+        signal: signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal,
         responseType: 'text',
         transformResponse: (body: unknown) => body,
         validateStatus: () => true,
@@ -63,12 +66,14 @@ export class HttpNumberApi extends NumberApi implements OnModuleInit {
         maxRedirects: 0,
       });
     } catch (error) {
-      if (deadline.aborted) throw new NumberApiTimeoutError(this.config.timeoutMs);
+      if (deadline.signal.aborted) throw new NumberApiTimeoutError(this.config.timeoutMs);
       const code = error instanceof AxiosError ? (error.code ?? 'unknown') : 'unknown';
       if (code === 'ERR_BAD_RESPONSE' || code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED') {
         throw new NumberApiBadResponseError(`unreadable response (${code})`);
       }
       throw new NumberApiUnreachableError(code);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
