@@ -3,6 +3,8 @@ import { httpConfigSection } from './http.config.js';
 import { secretsConfigSection } from '../secrets/secrets.config.js';
 import { numberApiConfigSection } from '../number-api/number-api.config.js';
 import { queueConfigSection } from '../queue/queue.config.js';
+import { codeTableConfigSection } from '../code-table/code-table.config.js';
+import { verificationConfigSection } from '../verification/verification.config.js';
 import { tiniAppConfigSection } from '../tiniapp/tiniapp.config.js';
 
 /** The API's configuration: one section per capability. A new capability adds its section here. */
@@ -11,5 +13,7 @@ export const API_CONFIG_SECTIONS: ReadonlyArray<ConfigSection<object>> = [
   secretsConfigSection,
   numberApiConfigSection,
   queueConfigSection,
+  codeTableConfigSection,
+  verificationConfigSection,
   tiniAppConfigSection,
 ];

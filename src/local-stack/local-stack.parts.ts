@@ -19,6 +19,9 @@ export const LOCAL_STACK_ENV: Record<string, string> = {
   THIRD_PARTY_API_ENDPOINT: 'http://127.0.0.1:7071/api/RandomNumber',
   AZURE_STORAGE_CONNECTION_STRING: AZURITE_DEV_CONNECTION_STRING,
   QUEUE_CREATE_IF_MISSING: 'true',
+  CODE_TABLE_CREATE_IF_MISSING: 'true',
+  // An idle local watcher still picks up a new code within 2 s (Azure default back-off tops out at 60 s).
+  WATCHER_POLL_MAX_MS: '2000',
   PUBLIC_BASE_URL: 'http://localhost:3000',
 };
 
@@ -52,6 +55,12 @@ export function localStackParts(env: Record<string, string | undefined>): LocalS
       ports: [{ port: 7071, what: 'the number API' }],
       readyWhen: /Number API listening/,
       urls: [{ label: 'Number API', url: `http://127.0.0.1:7071/api/RandomNumber?code=${LOCAL_FUNCTION_KEY}` }],
+    },
+    {
+      name: 'watcher',
+      script: 'dist/watcher.js',
+      ports: [],
+      readyWhen: /Watcher receiving/,
     },
     {
       name: 'api',

@@ -1,0 +1,269 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isRestError } from '@azure/core-rest-pipeline';
+import type { DequeuedMessageItem, QueueClient } from '@azure/storage-queue';
+import { describeStorageFailure } from '../queue/azure-storage-code-queue.js';
+import { BackOff } from './back-off.js';
+import { decodeCodeMessage } from './code-message.codec.js';
+import type { CodeLifecycle } from './code-lifecycle.js';
+import type { WatcherConfig } from './watcher.config.js';
+
+export interface WatcherLogger {
+  log(message: string): void;
+  debug(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** What lands on the poison queue: the original body untouched, and why it is there. */
+export interface PoisonRecord {
+  reason: string;
+  messageId: string;
+  dequeueCount: number;
+  insertedOn?: string;
+  poisonedAt: string;
+  body: string;
+}
+
+export interface WatcherStats {
+  batches: number;
+  received: number;
+  completed: number;
+  failed: number;
+  poisoned: number;
+  released: number;
+  outcomes: Record<string, number>;
+}
+
+/**
+ * A received message held under its visibility timeout. While it is being processed the timeout is
+ * renewed at half-time, so a slow message is not handed to another watcher; settling (delete or
+ * release) first waits for a renewal in flight, whose new pop receipt it then uses.
+ */
+class LeasedMessage {
+  private popReceipt: string;
+  private renewal?: Promise<void>;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    readonly item: DequeuedMessageItem,
+    private readonly queue: QueueClient,
+    private readonly visibilitySeconds: number,
+    private readonly logger: WatcherLogger,
+  ) {
+    this.popReceipt = item.popReceipt;
+    this.timer = setInterval(() => this.renew(), (visibilitySeconds * 1000) / 2);
+    this.timer.unref();
+  }
+
+  private renew(): void {
+    if (this.renewal) return;
+    this.renewal = this.queue
+      .updateMessage(this.item.messageId, this.popReceipt, undefined, this.visibilitySeconds)
+      .then((answer) => {
+        if (answer.popReceipt) this.popReceipt = answer.popReceipt;
+      })
+      .catch((error: unknown) => this.logger.warn(`Could not renew message ${this.item.messageId}: ${describeStorageFailure(error)}`))
+      .finally(() => (this.renewal = undefined));
+  }
+
+  private async settle(): Promise<void> {
+    clearInterval(this.timer);
+    await this.renewal;
+  }
+
+  async delete(): Promise<void> {
+    await this.settle();
+    try {
+      await this.queue.deleteMessage(this.item.messageId, this.popReceipt);
+    } catch (error) {
+      // 404: the lease was lost (it reappeared and someone else holds it); the effect is stored and
+      // idempotent, so the other delivery will find nothing to change.
+      if (isRestError(error) && error.statusCode === 404) return;
+      throw error;
+    }
+  }
+
+  /** Makes the message visible again after `seconds` (0: at once) without changing it. */
+  async release(seconds: number): Promise<void> {
+    await this.settle();
+    await this.queue.updateMessage(this.item.messageId, this.popReceipt, undefined, seconds);
+  }
+
+  abandon(): void {
+    clearInterval(this.timer);
+  }
+}
+
+/**
+ * The receive loop: batches of up to 32, bounded concurrency, randomized exponential back-off when
+ * the queue is empty or failing, at once again after messages were found. A message is deleted only
+ * after its effect is stored; a failure leaves it to reappear, and after MAX_DEQUEUE_COUNT
+ * deliveries (or when malformed) it is copied to the poison queue with the reason, then deleted.
+ */
+export class QueueWatcher {
+  readonly stats: WatcherStats = { batches: 0, received: 0, completed: 0, failed: 0, poisoned: 0, released: 0, outcomes: {} };
+  private stopping = false;
+  private readonly wake = new AbortController();
+  private loop?: Promise<void>;
+  private readonly backOff: BackOff;
+
+  constructor(
+    private readonly queue: QueueClient,
+    private readonly poison: QueueClient,
+    private readonly lifecycle: CodeLifecycle,
+    private readonly config: WatcherConfig,
+    private readonly logger: WatcherLogger,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.backOff = new BackOff(config.pollMinMs, config.pollMaxMs);
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Stops receiving, finishes the messages already started, releases the others, then resolves. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake.abort();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      let items: DequeuedMessageItem[];
+      try {
+        const answer = await this.queue.receiveMessages({ numberOfMessages: this.config.batchSize, visibilityTimeout: this.config.visibilityTimeoutSeconds });
+        items = answer.receivedMessageItems;
+      } catch (error) {
+        if (this.stopping) break;
+        const delay = this.backOff.next();
+        this.logger.warn(`Receive failed: ${describeStorageFailure(error)}; polling again in ${delay} ms`);
+        await this.pause(delay);
+        continue;
+      }
+      if (items.length === 0) {
+        await this.pause(this.backOff.next());
+        continue;
+      }
+      this.backOff.reset();
+      this.stats.batches++;
+      this.stats.received += items.length;
+      this.logger.debug(`Received ${items.length} message(s)`);
+      await this.processBatch(items);
+    }
+    this.logger.log('Watcher stopped receiving');
+  }
+
+  private async processBatch(items: DequeuedMessageItem[]): Promise<void> {
+    const leases = items.map((item) => new LeasedMessage(item, this.queue, this.config.visibilityTimeoutSeconds, this.logger));
+    let next = 0;
+    const worker = async () => {
+      while (next < leases.length) {
+        const lease = leases[next++]!;
+        if (this.stopping) await this.release(lease, 0);
+        else await this.processOne(lease);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.config.concurrency, leases.length) }, worker));
+  }
+
+  private async processOne(lease: LeasedMessage): Promise<void> {
+    const { item } = lease;
+    const deliveries = item.dequeueCount ?? 1;
+    try {
+      if (deliveries > this.config.maxDequeueCount) {
+        // Earlier deliveries never settled (the process died or lost the lease each time).
+        await this.toPoison(lease, `delivered ${deliveries} times without completing (MAX_DEQUEUE_COUNT ${this.config.maxDequeueCount})`);
+        return;
+      }
+      const now = this.clock();
+      const decoded = decodeCodeMessage(item.messageText, {
+        maxBytes: this.config.maxMessageBytes,
+        now,
+        maxClockSkewMs: this.config.maxClockSkewSeconds * 1000,
+      });
+      if (!decoded.ok) {
+        await this.toPoison(lease, `malformed: ${decoded.reason}`);
+        return;
+      }
+      let outcome: string;
+      try {
+        outcome = await this.lifecycle.handle(decoded.message, now);
+      } catch (error) {
+        await this.failed(lease, error);
+        return;
+      }
+      await lease.delete();
+      this.stats.completed++;
+      this.stats.outcomes[outcome] = (this.stats.outcomes[outcome] ?? 0) + 1;
+      this.logger.debug(`${decoded.message.phase} → ${outcome} (message ${item.messageId}, delivery ${deliveries}, ${decoded.format})`);
+    } catch (error) {
+      // Deleting or poisoning failed: the message reappears after its visibility timeout and is
+      // handled again, idempotently.
+      lease.abandon();
+      this.logger.warn(`Message ${item.messageId} left for redelivery: ${describeFailure(error)}`);
+    }
+  }
+
+  private async failed(lease: LeasedMessage, error: unknown): Promise<void> {
+    const deliveries = lease.item.dequeueCount ?? 1;
+    this.stats.failed++;
+    const reason = describeFailure(error);
+    if (deliveries >= this.config.maxDequeueCount) {
+      await this.toPoison(lease, `failed ${deliveries} times (MAX_DEQUEUE_COUNT ${this.config.maxDequeueCount}); last error: ${reason}`);
+      return;
+    }
+    const retryIn = this.config.retryBaseSeconds * 2 ** (deliveries - 1);
+    this.logger.warn(`Message ${lease.item.messageId} failed (delivery ${deliveries}): ${reason}; retrying in ${retryIn} s`);
+    await this.release(lease, retryIn);
+  }
+
+  private async release(lease: LeasedMessage, seconds: number): Promise<void> {
+    try {
+      await lease.release(seconds);
+      this.stats.released++;
+    } catch (error) {
+      lease.abandon();
+      this.logger.warn(`Could not release message ${lease.item.messageId} (it reappears after its visibility timeout): ${describeStorageFailure(error)}`);
+    }
+  }
+
+  private async toPoison(lease: LeasedMessage, reason: string): Promise<void> {
+    const { item } = lease;
+    const record: PoisonRecord = {
+      reason,
+      messageId: item.messageId,
+      dequeueCount: item.dequeueCount,
+      insertedOn: item.insertedOn?.toISOString(),
+      poisonedAt: this.clock().toISOString(),
+      body: item.messageText,
+    };
+    const text = JSON.stringify(record);
+    try {
+      await this.poison.sendMessage(text);
+    } catch (error) {
+      if (!(isRestError(error) && error.statusCode === 404)) throw error;
+      await this.poison.createIfNotExists();
+      await this.poison.sendMessage(text);
+    }
+    await lease.delete();
+    this.stats.poisoned++;
+    this.logger.warn(`Message ${item.messageId} moved to ${this.config.poisonQueueName}: ${reason}`);
+  }
+
+  private async pause(ms: number): Promise<void> {
+    if (this.stopping) return;
+    try {
+      await sleep(ms, undefined, { signal: this.wake.signal });
+    } catch {
+      // woken by stop()
+    }
+  }
+}
+
+function describeFailure(error: unknown): string {
+  const reason = (error as { reason?: unknown }).reason;
+  if (typeof reason === 'string') return `${(error as Error).name}: ${reason}`;
+  return isRestError(error) ? describeStorageFailure(error) : error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,18 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AppConfigModule } from '../config/config.module.js';
+import type { LoadedConfig } from '../config/load-config.js';
+import { LoggingModule } from '../common/logging.module.js';
+import { CodeTableModule } from '../code-table/code-table.module.js';
+import { WatcherService } from './watcher.service.js';
+
+/** The watcher's root module: config, logging, the code table and the receive loop. No HTTP. */
+@Module({})
+export class WatcherModule {
+  static forRoot(config: LoadedConfig): DynamicModule {
+    return {
+      module: WatcherModule,
+      imports: [AppConfigModule.forRoot(config), LoggingModule, CodeTableModule],
+      providers: [WatcherService],
+    };
+  }
+}
