@@ -84,14 +84,15 @@ export const tiniAppConfigSection = defineConfigSection(
       const missing: Array<[string, string]> = [];
       if (!key) missing.push(['CLIENT_KEY', 'or TINIAPP_CLIENT_KEY']);
       if (!endpoint) missing.push(['AUTH_ENDPOINT', 'or TINIAPP_API_BASE_URL']);
-      if (!secret && !secretInStore(env, v.TINIAPP_CLIENT_SECRET_NAME)) {
-        const name = v.TINIAPP_CLIENT_SECRET_NAME;
+      const secretName = typeof v.TINIAPP_CLIENT_SECRET_NAME === 'string' ? v.TINIAPP_CLIENT_SECRET_NAME : DEFAULT_SECRET_NAME;
+      if (!secret && !secretInStore(env, secretName)) {
+        const name = secretName;
         missing.push(['CLIENT_SECRET', `or TINIAPP_CLIENT_SECRET, ${localSecretVariable(name)} for the local secret store, or the Key Vault secret "${name}" with KEY_VAULT_URL`]);
       }
       for (const [name, alternatives] of missing) {
         ctx.addIssue({ code: 'custom', path: [name], message: `is required (${alternatives}): the Tini App backend is only partly configured` });
       }
-    }),
+    }, { when: () => true }), // also when a number above is bad, so every problem is reported at once
   (v, env) => {
     const key = pick(env, ALIASES.clientKey);
     const endpoint = pick(env, ALIASES.endpoint);
