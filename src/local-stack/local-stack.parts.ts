@@ -23,6 +23,10 @@ export const LOCAL_STACK_ENV: Record<string, string> = {
   // An idle local watcher still picks up a new code within 2 s (Azure default back-off tops out at 60 s).
   WATCHER_POLL_MAX_MS: '2000',
   PUBLIC_BASE_URL: 'http://localhost:3000',
+  // Tini App routes against the local Tiki stand-in; both read the secret from the local store.
+  TINIAPP_CLIENT_KEY: 'local-dev-tiniapp-client-key',
+  SECRET_TINIAPP_CLIENT_SECRET: 'local-dev-tiniapp-client-secret',
+  TINIAPP_API_BASE_URL: 'http://127.0.0.1:7072/tiniapp-open-api',
 };
 
 function azuriteScript(service: 'queue' | 'table'): string {
@@ -61,6 +65,13 @@ export function localStackParts(env: Record<string, string | undefined>): LocalS
       script: 'dist/watcher.js',
       ports: [],
       readyWhen: /Watcher receiving/,
+    },
+    {
+      name: 'tiki-standin',
+      script: 'dist/tiki-standin.js',
+      ports: [{ port: 7072, what: 'the Tiki stand-in (Tini App auth)' }],
+      readyWhen: /Tiki stand-in listening/,
+      urls: [{ label: 'Tiki stand-in (POST …/_standin/auth_codes for a code)', url: 'http://127.0.0.1:7072/tiniapp-open-api' }],
     },
     {
       name: 'api',
