@@ -1,0 +1,131 @@
+import request from 'supertest';
+import { startAzurite, type AzuriteHandle } from '../support/azurite.js';
+import { NumberApiDouble } from '../support/number-api-double.js';
+import { startApp, type RunningApp } from '../support/app.js';
+import { spawnEntry, type SpawnedProcess } from '../support/processes.js';
+import { approximateCount } from '../support/queue.js';
+import { drainPoison, eventually, QUEUE, startWatcher, storageEnv, validRows, verify } from './lifecycle-support.js';
+
+/**
+ * The watcher as a process (dist/watcher.js, built by `npm test`'s pretest): kill -9 mid-batch,
+ * SIGTERM mid-batch, and two watchers competing for a burst. Counts, not just "no error".
+ */
+describe('watcher processes', () => {
+  let azurite: AzuriteHandle;
+  let numbers: NumberApiDouble;
+  let running: RunningApp;
+  const spawned: SpawnedProcess[] = [];
+
+  const watcherEnv = (extra: Record<string, string> = {}) => ({
+    ...storageEnv(azurite),
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'debug',
+    CODE_TTL_SECONDS: '600',
+    ...extra,
+  });
+  const spawnWatcher = async (extra: Record<string, string> = {}) => {
+    const watcher = spawnEntry('watcher.js', watcherEnv(extra));
+    spawned.push(watcher);
+    await watcher.waitFor(/Watcher receiving/);
+    return watcher;
+  };
+  const count = (output: string, pattern: RegExp) => output.split('\n').filter((line) => pattern.test(line)).length;
+  const ACTIVATED = /"msg":"activate → activated /;
+  const ALREADY = /"msg":"activate → already-active /;
+
+  /** N codes issued through getcode over HTTP, all on the queue before any watcher runs. */
+  const issue = async (n: number): Promise<string[]> => {
+    const codes: string[] = [];
+    for (let i = 0; i < n; i += 10) {
+      const batch = await Promise.all(Array.from({ length: Math.min(10, n - i) }, () => request(running.url).get('/api/v1/getcode').expect(200)));
+      codes.push(...batch.map((res) => (res.body as { code: string }).code));
+    }
+    expect(new Set(codes).size).toBe(n);
+    return codes;
+  };
+
+  /** Each code verifies true exactly once: returns [trues on first pass, trues on second pass]. */
+  const verifyAll = async (codes: string[]): Promise<[number, number]> => {
+    const first = await Promise.all(codes.map((code) => verify(running.url, code)));
+    const second = await Promise.all(codes.map((code) => verify(running.url, code)));
+    return [first.filter(Boolean).length, second.filter(Boolean).length];
+  };
+
+  beforeAll(async () => {
+    [azurite, numbers] = await Promise.all([startAzurite(), new NumberApiDouble().start()]);
+    running = await startApp({ ...storageEnv(azurite), THIRD_PARTY_API_ENDPOINT: numbers.url, SECRET_THIRD_PARTY_API_KEY: numbers.validKey, VERIFY_THROTTLE_LIMIT: '100000', THROTTLE_LIMIT: '100000' });
+    // The table and queues exist before the watchers race to create them.
+    await (await startWatcher(storageEnv(azurite))).close();
+  });
+
+  afterEach(async () => {
+    for (const watcher of spawned.splice(0)) {
+      watcher.kill('SIGKILL');
+      await watcher.exited();
+    }
+  });
+
+  afterAll(async () => {
+    await running?.close();
+    await numbers?.stop();
+    await azurite?.stop();
+  });
+
+  it('kill -9 in the middle of a batch: after another watcher takes over, each of the N codes verifies exactly once', async () => {
+    const N = 60;
+    const codes = await issue(N);
+    // Small batches, low concurrency and a short lease so the takeover is quick.
+    const first = await spawnWatcher({ WATCHER_BATCH_SIZE: '8', WATCHER_CONCURRENCY: '2', WATCHER_VISIBILITY_TIMEOUT_SECONDS: '3' });
+    await first.waitFor(ACTIVATED);
+    first.kill('SIGKILL');
+    const { signal } = await first.exited();
+    expect(signal).toBe('SIGKILL');
+    const activatedBeforeCrash = count(first.output(), ACTIVATED);
+    expect(activatedBeforeCrash).toBeGreaterThan(0);
+    expect(activatedBeforeCrash).toBeLessThan(N);
+
+    const second = await spawnWatcher({ WATCHER_VISIBILITY_TIMEOUT_SECONDS: '3' });
+    await eventually(`all ${N} codes valid`, async () => (await validRows(azurite)).size === N, 20_000);
+    // Every code was stored by exactly one of the two (the second found the first's rows as already-active).
+    const activatedAfter = count(second.output(), ACTIVATED);
+    expect(activatedBeforeCrash + activatedAfter).toBeLessThanOrEqual(N);
+    expect(activatedBeforeCrash + activatedAfter + count(second.output(), ALREADY)).toBeGreaterThanOrEqual(N);
+    expect(await verifyAll(codes)).toEqual([N, 0]);
+    expect(await drainPoison(azurite)).toEqual([]);
+    console.log(`crash test: N=${N}, activated before kill -9: ${activatedBeforeCrash}, after takeover: ${activatedAfter}, re-seen as already-active: ${count(second.output(), ALREADY)}, verified true once: ${N}`);
+  });
+
+  it('SIGTERM in the middle of a batch: the watcher finishes or releases what it holds and exits 0; nothing is lost', async () => {
+    const N = 40;
+    const codes = await issue(N);
+    // A long lease: anything left unreleased would stay hidden for a minute, longer than this test waits.
+    const first = await spawnWatcher({ WATCHER_BATCH_SIZE: '32', WATCHER_CONCURRENCY: '1', WATCHER_VISIBILITY_TIMEOUT_SECONDS: '60' });
+    await first.waitFor(ACTIVATED);
+    first.kill('SIGTERM');
+    const { code } = await first.exited();
+    expect(code).toBe(0);
+    expect(first.output()).toMatch(/Watcher drained: \d+ completed, 0 poisoned, \d+ released/);
+    const completed = Number(/Watcher drained: (\d+) completed/.exec(first.output())![1]);
+    const released = Number(/(\d+) released/.exec(first.output())![1]);
+    expect(completed).toBeLessThan(N);
+    expect(released).toBeGreaterThan(0);
+    // Released messages are visible again at once (well before the 60 s lease would end).
+    expect(await approximateCount(azurite.connectionString, QUEUE)).toBeGreaterThanOrEqual(N - completed);
+
+    await spawnWatcher();
+    await eventually(`all ${N} codes valid`, async () => (await validRows(azurite)).size === N, 10_000);
+    expect(await verifyAll(codes)).toEqual([N, 0]);
+  });
+
+  it('two watchers and a burst of codes: each code activated once, none lost', async () => {
+    const N = 120;
+    const watchers = await Promise.all([spawnWatcher(), spawnWatcher()]);
+    const codes = await issue(N);
+    await eventually(`all ${N} codes valid`, async () => (await validRows(azurite)).size === N, 20_000);
+    const perWatcher = watchers.map((w) => count(w.output(), ACTIVATED));
+    expect(perWatcher[0]! + perWatcher[1]!).toBe(N);
+    expect(watchers.map((w) => count(w.output(), ALREADY))).toEqual([0, 0]);
+    expect(await verifyAll(codes)).toEqual([N, 0]);
+    console.log(`two watchers: activations ${perWatcher.join(' + ')} = ${N}`);
+  });
+});
