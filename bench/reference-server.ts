@@ -47,3 +47,5 @@ createServer((req, res) => {
     })
     .catch(() => res.writeHead(502).end());
 }).listen(port, '127.0.0.1', () => console.log('reference listening'));
+
+process.once('SIGTERM', () => process.exit(0));

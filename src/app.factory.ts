@@ -25,6 +25,9 @@ export async function createApp(env: Env): Promise<NestExpressApplication> {
   app.useLogger(app.get(Logger));
   app.set('trust proxy', http.trustProxy);
   app.disable('x-powered-by');
+  // Every answer of this API is fresh (a new code, a live health report): ETags would only cost a
+  // SHA-1 per response.
+  app.set('etag', false);
   mountTiniAppBodyReader(app, config); // before Nest's global JSON parser, which app.listen() adds
   // Browsers on plain-http local development must not be told to upgrade to https.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: http.isProduction ? [] : null } } }));
