@@ -71,7 +71,7 @@ export function localStackParts(env: Record<string, string | undefined>): LocalS
       script: 'dist/tiki-standin.js',
       ports: [{ port: 7072, what: 'the Tiki stand-in (Tini App auth)' }],
       readyWhen: /Tiki stand-in listening/,
-      urls: [{ label: 'Tiki stand-in (POST …/_standin/auth_codes for a code)', url: 'http://127.0.0.1:7072/tiniapp-open-api' }],
+      urls: [{ label: 'Tiki stand-in', url: 'http://127.0.0.1:7072/tiniapp-open-api' }],
     },
     {
       name: 'api',
