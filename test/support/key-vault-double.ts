@@ -23,9 +23,11 @@ export class KeyVaultDouble {
   private faults: VaultFault[] = [];
   /**
    * Tokens issued by any double in this process: like one Entra tenant behind several vaults. The
-   * SDK's managed-identity token cache is process-wide, so a second double must accept them too.
+   * SDK's managed-identity token cache can outlive a test file's module registry in a Jest worker,
+   * so the set lives on globalThis and every double accepts every token any double issued.
    */
-  private static readonly issuedTokens = new Set<string>();
+  private static readonly issuedTokens: Set<string> = ((globalThis as { __keyVaultDoubleTokens?: Set<string> }).__keyVaultDoubleTokens ??=
+    new Set<string>());
   private vault?: HttpsServer;
   private identity?: Server;
   readonly identityHeader = randomUUID();
