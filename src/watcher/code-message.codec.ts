@@ -93,6 +93,12 @@ function parseBody(text: string, nested = false): { ok: true; value: unknown; fo
       }
     }
   }
+  try {
+    JSON.parse(text);
+    return { ok: false, reason: 'body is JSON but not a JSON object' };
+  } catch {
+    // not JSON at all: maybe base64
+  }
   if (!nested && BASE64.test(text)) {
     const decoded = Buffer.from(text, 'base64').toString('utf8');
     if (decoded.includes('\uFFFD')) return { ok: false, reason: 'body is base64 but not UTF-8 text' };
@@ -111,6 +117,10 @@ export function parseTimestamp(text: string): Date | undefined {
   const match = TIMESTAMP.exec(text);
   if (!match) return undefined;
   const [, day, time, fraction = '0', zone = 'Z'] = match;
+  const [year, month, dayOfMonth] = day!.split('-').map(Number) as [number, number, number];
+  const [hours, minutes, seconds] = time!.split(':').map(Number) as [number, number, number];
+  // Date would roll 2026-02-30 over to March; a producer never means that.
+  if (new Date(Date.UTC(year, month - 1, dayOfMonth)).getUTCDate() !== dayOfMonth || month > 12 || hours > 23 || minutes > 59 || seconds > 59) return undefined;
   const millis = fraction.padEnd(3, '0').slice(0, 3);
   const offset = zone === 'Z' ? 'Z' : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
   const date = new Date(`${day}T${time}.${millis}${offset}`);

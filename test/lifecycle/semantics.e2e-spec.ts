@@ -120,7 +120,7 @@ describe('code lifecycle semantics', () => {
     it.each([
       ['not JSON', 'hello world', /malformed: body is not JSON/],
       ['broken JSON', '{"code": "abc-1-abc", ', /malformed: body is not JSON/],
-      ['a JSON array', '[1,2]', /malformed: body is not JSON/],
+      ['a JSON array', '[1,2]', /malformed: body is JSON but not a JSON object/],
       ['a missing code', JSON.stringify({ timestamp: new Date().toISOString() }), /missing field "code"/],
       ['a missing timestamp', JSON.stringify({ code: 'abc-1-abc' }), /missing field "timestamp"/],
       ['a code of the wrong type', JSON.stringify({ code: 161, timestamp: new Date().toISOString() }), /field "code" must be a string/],
