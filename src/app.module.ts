@@ -15,6 +15,7 @@ import { VerificationModule } from './verification/verification.module.js';
 import { VerificationConfig } from './verification/verification.config.js';
 import { verifyThrottler } from './verification/verification.throttler.js';
 import { TiniAppModule } from './tiniapp/tiniapp.module.js';
+import { ObservabilityModule } from './observability/observability.module.js';
 
 /** The API's root module, built from an already validated configuration. */
 @Module({})
@@ -36,6 +37,7 @@ export class AppModule {
         CodesModule,
         HealthModule,
         HomeModule,
+        ObservabilityModule,
         VerificationModule,
         // Routes exist only when configured; otherwise /auth_* answer 404.
         ...TiniAppModule.whenEnabled(config),

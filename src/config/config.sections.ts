@@ -6,6 +6,7 @@ import { queueConfigSection } from '../queue/queue.config.js';
 import { codeTableConfigSection } from '../code-table/code-table.config.js';
 import { verificationConfigSection } from '../verification/verification.config.js';
 import { tiniAppConfigSection } from '../tiniapp/tiniapp.config.js';
+import { observabilityConfigSection } from '../observability/observability.config.js';
 
 /** The API's configuration: one section per capability. A new capability adds its section here. */
 export const API_CONFIG_SECTIONS: ReadonlyArray<ConfigSection<object>> = [
@@ -16,4 +17,5 @@ export const API_CONFIG_SECTIONS: ReadonlyArray<ConfigSection<object>> = [
   codeTableConfigSection,
   verificationConfigSection,
   tiniAppConfigSection,
+  observabilityConfigSection,
 ];

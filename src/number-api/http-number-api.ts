@@ -10,6 +10,7 @@ import {
   NumberApiTimeoutError,
   NumberApiUnreachableError,
 } from './number-api.errors.js';
+import { inSpan, injectTraceHeaders, recordNumberApiCall, SpanKind } from '../observability/instruments.js';
 
 const MAX_BODY_BYTES = 4096;
 
@@ -48,7 +49,31 @@ export class HttpNumberApi extends NumberApi implements OnModuleInit {
     await this.getNumber();
   }
 
-  private async call(key: string, signal?: AbortSignal): Promise<AxiosResponse<string>> {
+  /** One HTTP call as a client span (its traceparent goes upstream) and a metric by outcome. */
+  private call(key: string, signal?: AbortSignal): Promise<AxiosResponse<string>> {
+    const started = performance.now();
+    return inSpan(
+      'GET number API',
+      { kind: SpanKind.CLIENT, attributes: { 'http.request.method': 'GET', 'server.address': this.host } },
+      async (span) => {
+        try {
+          const response = await this.request(key, signal);
+          span.setAttribute('http.response.status_code', response.status);
+          recordNumberApiCall(response.status === 200 ? 'ok' : `http_${response.status}`, (performance.now() - started) / 1000);
+          return response;
+        } catch (error) {
+          recordNumberApiCall((error as { code?: string }).code?.toLowerCase() ?? 'failed', (performance.now() - started) / 1000);
+          throw error;
+        }
+      },
+    );
+  }
+
+  private get host(): string {
+    return new URL(this.config.endpoint).hostname;
+  }
+
+  private async request(key: string, signal?: AbortSignal): Promise<AxiosResponse<string>> {
     // A deadline for the whole call. A cleared timer rather than AbortSignal.timeout(), which
     // would keep each request's async context alive for the full timeout after it completed.
     const deadline = new AbortController();
@@ -57,7 +82,7 @@ export class HttpNumberApi extends NumberApi implements OnModuleInit {
       return await this.http.axiosRef.request<string>({
         method: 'GET',
         url: this.config.endpoint,
-        headers: { 'x-functions-key': key, 'Content-Type': 'application/json', Accept: 'application/json' },
+        headers: injectTraceHeaders({ 'x-functions-key': key, 'Content-Type': 'application/json', Accept: 'application/json' }),
         signal: signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal,
         responseType: 'text',
         transformResponse: (body: unknown) => body,

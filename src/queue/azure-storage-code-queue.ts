@@ -5,6 +5,7 @@ import { CodeQueue, type CodeMessage } from './code-queue.js';
 import { QueueConfig } from './queue.config.js';
 import { QueueUnavailableError } from './queue.errors.js';
 import { createQueueClient } from './queue-client.factory.js';
+import { currentTraceparent, inSpan, recordQueueSend, SpanKind } from '../observability/instruments.js';
 
 /** The code queue on Azure Storage (or Azurite): one client, reused for every send. */
 @Injectable()
@@ -27,14 +28,22 @@ export class AzureStorageCodeQueue extends CodeQueue implements OnModuleInit {
     }
   }
 
-  async send(message: CodeMessage): Promise<void> {
-    const json = JSON.stringify(message);
-    const body = this.config.encoding === 'base64' ? Buffer.from(json, 'utf8').toString('base64') : json;
-    try {
-      await this.client.sendMessage(body);
-    } catch (error) {
-      throw new QueueUnavailableError(describeStorageFailure(error), { cause: error });
-    }
+  /** A producer span whose traceparent travels inside the message to the watcher. */
+  send(message: CodeMessage): Promise<void> {
+    const queue = this.config.queueName;
+    const attributes = { 'messaging.system': 'azure_storage_queue', 'messaging.destination.name': queue, 'messaging.operation.type': 'send' };
+    return inSpan(`send ${queue}`, { kind: SpanKind.PRODUCER, attributes }, async () => {
+      const traceparent = currentTraceparent();
+      const json = JSON.stringify(traceparent ? { ...message, traceparent } : message);
+      const body = this.config.encoding === 'base64' ? Buffer.from(json, 'utf8').toString('base64') : json;
+      try {
+        await this.client.sendMessage(body);
+        recordQueueSend('ok', queue);
+      } catch (error) {
+        recordQueueSend('failed', queue);
+        throw new QueueUnavailableError(describeStorageFailure(error), { cause: error });
+      }
+    });
   }
 
   async ping(): Promise<void> {

@@ -2,6 +2,8 @@
 export interface CodeMessage {
   code: string;
   timestamp: string;
+  /** W3C trace context of the request that issued the code, so the watcher's span continues it. */
+  traceparent?: string;
 }
 
 /** The code-queue contract: a send resolves only once the queue has stored the message. */

@@ -3,6 +3,7 @@ import { SecretClient } from '@azure/keyvault-secrets';
 import { isRestError } from '@azure/core-rest-pipeline';
 import { SecretStore } from './secret-store.js';
 import { SecretNotFoundError, SecretStoreUnavailableError } from './secrets.errors.js';
+import { recordKeyVaultRead } from '../observability/instruments.js';
 
 export interface KeyVaultSecretStoreOptions {
   vaultUrl: string;
@@ -38,10 +39,14 @@ export class KeyVaultSecretStore extends SecretStore {
     try {
       const secret = await this.client.getSecret(name);
       if (secret.value === undefined) throw new SecretNotFoundError(name, this.kind);
+      recordKeyVaultRead('ok');
       return secret.value;
     } catch (error) {
-      if (error instanceof SecretNotFoundError) throw error;
-      if (isRestError(error) && error.statusCode === 404) throw new SecretNotFoundError(name, this.kind);
+      if (error instanceof SecretNotFoundError || (isRestError(error) && error.statusCode === 404)) {
+        recordKeyVaultRead('not_found');
+        throw error instanceof SecretNotFoundError ? error : new SecretNotFoundError(name, this.kind);
+      }
+      recordKeyVaultRead('failed');
       throw new SecretStoreUnavailableError(this.kind, describeKeyVaultFailure(error), { cause: error });
     }
   }

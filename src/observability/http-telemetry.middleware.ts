@@ -1,0 +1,39 @@
+import type { NextFunction, Request, Response } from 'express';
+import { context, propagation, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { recordHttpRequest, tracer } from './instruments.js';
+
+/**
+ * One server span and one latency observation per request. The span continues the caller's W3C
+ * `traceparent` and is active for everything the handler awaits (number API call, queue send).
+ * The route label is the matched route template, never the raw path, so label cardinality stays
+ * bounded; requests no route matched are labelled "unmatched".
+ */
+export function httpTelemetryMiddleware(req: Request, res: Response, next: NextFunction): void {
+  const started = process.hrtime.bigint();
+  const parent = propagation.extract(context.active(), req.headers);
+  const span = tracer().startSpan(
+    `${req.method} request`,
+    { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': req.path } },
+    parent,
+  );
+  res.once('close', () => {
+    const route = routeOf(req);
+    const status = res.headersSent ? res.statusCode : 499;
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    recordHttpRequest({ route, method: req.method, status }, seconds);
+    span.updateName(`${req.method} ${route}`);
+    span.setAttributes({ 'http.route': route, 'http.response.status_code': status });
+    if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end();
+  });
+  context.with(trace.setSpan(parent, span), () => next());
+}
+
+const CATCH_ALL = /^\/?(\*|\{\*)\w*\}?$/;
+
+function routeOf(req: Request): string {
+  const path = (req.route as { path?: unknown } | undefined)?.path;
+  // Nest answers 404 from a catch-all route (`/*path`): that is no route either.
+  if (typeof path !== 'string' || CATCH_ALL.test(path)) return 'unmatched';
+  return `${req.baseUrl}${path}`;
+}

@@ -1,0 +1,45 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Controller, Get, HttpCode, Inject, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
+import type { Request, Response } from 'express';
+import { SecretsService } from '../secrets/secrets.service.js';
+import { ObservabilityConfig } from './observability.config.js';
+import { MetricsDisabledError, MetricsUnauthorizedError } from './observability.errors.js';
+import { TELEMETRY } from './observability.constants.js';
+import type { Telemetry } from './telemetry.js';
+
+/**
+ * Prometheus scrape endpoint. Off → 404, as if it did not exist. With METRICS_AUTH=token a scraper
+ * sends `Authorization: Bearer <token>`, the token living in the secret store like every other
+ * secret (Key Vault in Azure).
+ */
+@ApiExcludeController()
+@SkipThrottle()
+@Controller('metrics')
+export class MetricsController {
+  constructor(
+    private readonly config: ObservabilityConfig,
+    private readonly secrets: SecretsService,
+    @Inject(TELEMETRY) private readonly telemetry: Telemetry,
+  ) {}
+
+  @Get()
+  @HttpCode(200)
+  async scrape(@Req() req: Request, @Res() res: Response): Promise<void> {
+    if (!this.config.metricsEnabled) throw new MetricsDisabledError();
+    if (this.config.metricsAuth === 'token') {
+      const expected = await this.secrets.get(this.config.metricsTokenSecretName);
+      if (!bearerMatches(req.headers.authorization, expected)) throw new MetricsUnauthorizedError();
+    }
+    this.telemetry.serveMetrics(req, res);
+  }
+}
+
+export function bearerMatches(header: string | undefined, expected: string): boolean {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  if (!match) return false;
+  const given = Buffer.from(match[1]!);
+  const wanted = Buffer.from(expected);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
