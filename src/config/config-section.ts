@@ -10,6 +10,10 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export interface ConfigSection<T extends object> {
   readonly token: abstract new (...args: never[]) => T;
   readonly name: string;
+  /** The environment variables the schema names (deploy files and docs are checked against them). */
+  readonly variables: readonly string[];
+  /** Families of variables read by prefix (e.g. `SECRET_` for local secrets). */
+  readonly variablePrefixes: readonly string[];
   parse(env: Env): { ok: true; value: T } | { ok: false; problems: string[] };
 }
 
@@ -18,10 +22,14 @@ export function defineConfigSection<S extends z.ZodType, T extends object>(
   token: abstract new (...args: never[]) => T,
   schema: S,
   build: (vars: z.output<S>, env: Env) => T,
+  /** Variables `build` reads from `env` beside the schema's own keys (aliases, prefixes). */
+  extra: { variables?: readonly string[]; variablePrefixes?: readonly string[] } = {},
 ): ConfigSection<T> {
   return {
     token,
     name,
+    variables: [...new Set([...schemaVariables(schema), ...(extra.variables ?? [])])],
+    variablePrefixes: extra.variablePrefixes ?? [],
     parse(env) {
       const result = schema.safeParse(env);
       if (!result.success) {
@@ -30,6 +38,20 @@ export function defineConfigSection<S extends z.ZodType, T extends object>(
       return { ok: true, value: Object.freeze(build(result.data, env)) };
     },
   };
+}
+
+/** Keys of the object schema, looking through wrappers (pipe, transform, refine, optional). */
+function schemaVariables(schema: z.ZodType): string[] {
+  const seen = new Set<unknown>();
+  let current: unknown = schema;
+  while (current && !seen.has(current)) {
+    seen.add(current);
+    const shape = (current as { shape?: unknown }).shape;
+    if (shape && typeof shape === 'object') return Object.keys(shape);
+    const def = (current as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
+    current = def?.in ?? def?.innerType ?? def?.schema;
+  }
+  return [];
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -55,4 +55,5 @@ export const secretsConfigSection = defineConfigSection(
       Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('SECRET_') && e[1] !== undefined),
     ),
   }),
+  { variablePrefixes: ['SECRET_'] },
 );

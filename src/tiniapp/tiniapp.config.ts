@@ -109,6 +109,7 @@ export const tiniAppConfigSection = defineConfigSection(
       bodyLimitBytes: v.TINIAPP_BODY_LIMIT_BYTES,
     };
   },
+  { variables: Object.values(ALIASES).flat() },
 );
 
 /** The secret can come from the store: Key Vault is in use, or the local variable is set. */

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# The container image's build and start steps, without Docker (no engine runs on CI machines):
+#   1. build dist/ (as the Dockerfile's build stage does),
+#   2. production install into a fresh directory: package.json + package-lock.json + dist/,
+#      `npm ci --omit=dev` (as the prod-deps + runtime stages do),
+#   3. check the three entry points are there and no dev dependency came along,
+#   4. start the API from that directory with NODE_ENV=production and PORT from the environment,
+#      wait for GET /health/live to answer 200, then stop it with SIGTERM and expect a clean exit.
+# Usage: deploy/image/build-and-start.sh [--keep] [--skip-build]
+#   IMAGE_DIR=<dir>    install there instead of a temp dir (kept afterwards)
+#   PORT=<port>        port for the smoke start (default: a free one)
+#   NPM_CI_FLAGS=...   extra flags for npm ci (default: --prefer-offline)
+set -euo pipefail
+
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+keep=false
+build=true
+for arg in "$@"; do
+  case "$arg" in
+    --keep) keep=true ;;
+    --skip-build) build=false ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $arg" >&2; exit 2 ;;
+  esac
+done
+
+log() { printf 'image: %s\n' "$*" >&2; }
+
+cd "$repo"
+if [ "$build" = true ]; then
+  log "building dist/"
+  node node_modules/typescript/bin/tsc -p tsconfig.build.json
+fi
+
+if [ -n "${IMAGE_DIR:-}" ]; then
+  dir="$IMAGE_DIR"
+  keep=true
+  mkdir -p "$dir"
+else
+  dir="$(mktemp -d "${TMPDIR:-/tmp}/image.XXXXXX")"
+fi
+api_pid=""
+cleanup() {
+  if [ -n "$api_pid" ] && kill -0 "$api_pid" 2>/dev/null; then kill -KILL "$api_pid" 2>/dev/null || true; fi
+  if [ "$keep" = false ]; then rm -rf "$dir"; fi
+}
+trap cleanup EXIT
+
+log "production install into $dir"
+cp package.json package-lock.json "$dir/"
+rm -rf "$dir/dist"
+cp -R dist "$dir/dist"
+# shellcheck disable=SC2086 # NPM_CI_FLAGS is a list of flags
+(cd "$dir" && npm ci --omit=dev --no-audit --no-fund --ignore-scripts ${NPM_CI_FLAGS:---prefer-offline} >&2)
+
+for entry in main.js watcher.js number-api.js; do
+  if [ ! -f "$dir/dist/$entry" ]; then
+    log "missing entry point dist/$entry"
+    exit 1
+  fi
+done
+# (typescript is not checked: npm installs it as a peer of @nestjs/swagger in production too.)
+for dev in jest @swc/core supertest azurite playwright-core; do
+  if [ -e "$dir/node_modules/$dev" ]; then
+    log "dev dependency $dev is in the production install"
+    exit 1
+  fi
+done
+log "entry points present: dist/main.js dist/watcher.js dist/number-api.js; no dev dependencies"
+
+port="${PORT:-$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")}"
+log "starting the API from $dir on port $port"
+# A production environment that validates without reaching anything: liveness needs no dependency.
+(
+  cd "$dir"
+  exec env -i PATH="$PATH" HOME="$dir" \
+    NODE_ENV=production PORT="$port" HOST=127.0.0.1 LOG_LEVEL=warn \
+    SECRETS_PROVIDER=local SECRET_THIRD_PARTY_API_KEY=image-smoke-key \
+    THIRD_PARTY_API_ENDPOINT=http://127.0.0.1:9/api/RandomNumber \
+    AZURE_STORAGE_CONNECTION_STRING='DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;' \
+    SECRETS_STARTUP_RETRY_MAX_DELAY_SECONDS=1 \
+    node dist/main.js
+) &
+api_pid=$!
+
+status=""
+for _ in $(seq 1 100); do
+  if ! kill -0 "$api_pid" 2>/dev/null; then
+    log "the API exited before answering"
+    wait "$api_pid" || true
+    exit 1
+  fi
+  status="$(node -e "fetch('http://127.0.0.1:$port/health/live').then(async r=>console.log(r.status+' '+(await r.text())),()=>console.log('down'))")"
+  case "$status" in 200*) break ;; esac
+  sleep 0.2
+done
+case "$status" in
+  200*) log "GET /health/live -> $status" ;;
+  *) log "GET /health/live never answered 200 (last: $status)"; exit 1 ;;
+esac
+
+kill -TERM "$api_pid"
+code=0
+wait "$api_pid" || code=$?
+api_pid=""
+if [ "$code" -ne 0 ]; then
+  log "the API exited with $code after SIGTERM"
+  exit 1
+fi
+log "stopped cleanly on SIGTERM"
+echo "image smoke test passed: /health/live 200 from a production install in $dir"
