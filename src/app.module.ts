@@ -11,6 +11,7 @@ import { SecretsModule } from './secrets/secrets.module.js';
 import { CodesModule } from './codes/codes.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HomeModule } from './home/home.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { VerificationModule } from './verification/verification.module.js';
 import { VerificationConfig } from './verification/verification.config.js';
 import { verifyThrottler } from './verification/verification.throttler.js';
@@ -36,6 +37,7 @@ export class AppModule {
         SecretsModule,
         CodesModule,
         HealthModule,
+        AuthModule,
         HomeModule,
         ObservabilityModule,
         VerificationModule,

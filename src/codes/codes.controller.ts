@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { CodesService, type IssuedCode } from './codes.service.js';
 import { IssuedCodeDto } from './codes.dto.js';
 import { ErrorBodyDto } from '../common/error-body.dto.js';
+import { AuthPolicy } from '../auth/auth.decorators.js';
 
 @ApiTags('codes')
 @Controller('api/v1')
@@ -10,6 +11,7 @@ export class CodesController {
   constructor(private readonly codes: CodesService) {}
 
   @Get('getcode')
+  @AuthPolicy('getcode')
   @ApiOperation({ summary: 'Issue a code like abC-161-xYz and queue it on code-requests' })
   @ApiOkResponse({ type: IssuedCodeDto })
   @ApiResponse({ status: 502, description: 'The number API failed or answered garbage', type: ErrorBodyDto })

@@ -7,6 +7,7 @@ import { codeTableConfigSection } from '../code-table/code-table.config.js';
 import { verificationConfigSection } from '../verification/verification.config.js';
 import { tiniAppConfigSection } from '../tiniapp/tiniapp.config.js';
 import { observabilityConfigSection } from '../observability/observability.config.js';
+import { authConfigSection } from '../auth/auth.config.js';
 
 /** The API's configuration: one section per capability. A new capability adds its section here. */
 export const API_CONFIG_SECTIONS: ReadonlyArray<ConfigSection<object>> = [
@@ -18,4 +19,5 @@ export const API_CONFIG_SECTIONS: ReadonlyArray<ConfigSection<object>> = [
   verificationConfigSection,
   tiniAppConfigSection,
   observabilityConfigSection,
+  authConfigSection,
 ];

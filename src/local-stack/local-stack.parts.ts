@@ -27,6 +27,12 @@ export const LOCAL_STACK_ENV: Record<string, string> = {
   TINIAPP_CLIENT_KEY: 'local-dev-tiniapp-client-key',
   SECRET_TINIAPP_CLIENT_SECRET: 'local-dev-tiniapp-client-secret',
   TINIAPP_API_BASE_URL: 'http://127.0.0.1:7072/tiniapp-open-api',
+  // Login against the embedded dev IdP (demo / demo-password); these values are for local use only.
+  AUTH_PROVIDER: 'dev',
+  OIDC_ISSUER_URL: 'http://localhost:4000',
+  OIDC_CLIENT_ID: 'integrated-auth-app',
+  SECRET_OIDC_CLIENT_SECRET: 'dev-client-secret',
+  SECRET_SESSION_SECRET: 'local-dev-session-secret-change-me-0123456789',
 };
 
 function azuriteScript(service: 'queue' | 'table'): string {
@@ -72,6 +78,13 @@ export function localStackParts(env: Record<string, string | undefined>): LocalS
       ports: [{ port: 7072, what: 'the Tiki stand-in (Tini App auth)' }],
       readyWhen: /Tiki stand-in listening/,
       urls: [{ label: 'Tiki stand-in', url: 'http://127.0.0.1:7072/tiniapp-open-api' }],
+    },
+    {
+      name: 'dev-idp',
+      script: 'dist/dev-idp.js',
+      ports: [{ port: 4000, what: 'the dev IdP (AUTH_PROVIDER=dev)' }],
+      readyWhen: /Dev IdP listening/,
+      urls: [{ label: 'Dev IdP (demo / demo-password)', url: 'http://localhost:4000/.well-known/openid-configuration' }],
     },
     {
       name: 'api',

@@ -1,0 +1,101 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Response } from 'express';
+import { AuthConfig, type RoutePolicy } from './auth.config.js';
+import { AUTHENTICATED, IS_PUBLIC, LOGIN_REDIRECT, REQUIRED_ROLES, ROUTE_POLICY } from './auth.decorators.js';
+import { ForbiddenRoleError, NotAuthenticatedError } from './auth.errors.js';
+import type { AuthUser, RequestWithUser } from './auth-user.js';
+import { BearerTokenValidator } from './bearer-token.validator.js';
+import { parseCookies } from './cookie-sealer.js';
+import { RoleMapper } from './role-mapper.js';
+import { SessionsService } from './sessions.service.js';
+
+/**
+ * The global guard. With AUTH_PROVIDER=none every route stays open, as in the sample. Otherwise
+ * routes need a session cookie or a Bearer token unless marked @Public() (or, for getcode,
+ * GETCODE_AUTH=none); @Roles() adds 403 for a missing role. Pages marked @LoginPage() send an
+ * anonymous browser to /auth/login; everything else answers 401/403 JSON.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly config: AuthConfig,
+    private readonly sessions: SessionsService,
+    private readonly bearer: BearerTokenValidator,
+    private readonly roleMapper: RoleMapper,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (!this.config.enabled || context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    const policy = this.policyFor(this.reflector.getAllAndOverride<string | undefined>(ROUTE_POLICY, targets));
+    const roles = [...(this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES, targets) ?? [])];
+    if (policy?.kind === 'role') roles.push(policy.role);
+    const marked =
+      policy !== undefined || roles.length > 0 || this.reflector.getAllAndOverride<boolean>(AUTHENTICATED, targets) === true;
+    const isPublic =
+      this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true ||
+      policy?.kind === 'none' ||
+      (!marked && this.config.defaultPolicy === 'public');
+    const req = context.switchToHttp().getRequest<RequestWithUser>();
+
+    if (isPublic && !roles.length) {
+      // Recognise a signed-in browser (home page shows the name) without ever failing the request.
+      req.user = await this.fromSession(req).catch(() => undefined);
+      return true;
+    }
+    const user = await this.authenticate(req);
+    if (!user) {
+      if (this.reflector.getAllAndOverride<boolean>(LOGIN_REDIRECT, targets) && req.method === 'GET') {
+        const res = context.switchToHttp().getResponse<Response>();
+        res.redirect(302, `/auth/login?returnTo=${encodeURIComponent(req.originalUrl)}`);
+        return false;
+      }
+      throw new NotAuthenticatedError();
+    }
+    req.user = user;
+    const missing = roles.find((role) => !user.roles.includes(role));
+    if (missing) throw new ForbiddenRoleError(missing);
+    return true;
+  }
+
+  private policyFor(name: string | undefined): RoutePolicy | undefined {
+    return name === 'getcode' ? this.config.getcode : undefined;
+  }
+
+  private async authenticate(req: RequestWithUser): Promise<AuthUser | undefined> {
+    const header = req.headers.authorization;
+    if (header) {
+      const m = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!m) throw new NotAuthenticatedError('Use Authorization: Bearer <token>.');
+      const principal = await this.bearer.validate(m[1]!);
+      const c = principal.claims;
+      return {
+        sub: principal.sub,
+        name: String(c.name ?? c.preferred_username ?? principal.sub),
+        email: typeof c.email === 'string' ? c.email : undefined,
+        roles: this.roleMapper.roles(c),
+        via: 'bearer',
+        accessToken: m[1]!,
+      };
+    }
+    return this.fromSession(req);
+  }
+
+  private async fromSession(req: RequestWithUser): Promise<AuthUser | undefined> {
+    const value = parseCookies(req.headers.cookie)[this.config.cookieName];
+    if (!value) return undefined;
+    const session = await this.sessions.fromCookie(value);
+    if (!session) return undefined;
+    return {
+      sub: session.sub,
+      name: session.name,
+      email: session.email,
+      roles: session.roles,
+      via: 'session',
+      sessionId: session.id,
+      accessToken: session.accessToken,
+    };
+  }
+}

@@ -1,0 +1,127 @@
+import { DefaultAzureCredential } from '@azure/identity';
+import { RestError, TableClient, odata } from '@azure/data-tables';
+import { Logger } from '@nestjs/common';
+import { SessionStore, type StoredSession } from './session-store.js';
+import { SessionStoreUnavailableError } from './auth.errors.js';
+
+const PARTITION = 'session';
+/** Table Storage caps a string property at 64 KiB; Entra tokens fit, split anyway to be safe. */
+const CHUNK = 30_000;
+
+interface SessionEntity {
+  partitionKey: string;
+  rowKey: string;
+  sub: string;
+  idpSid: string;
+  expiresAt: number;
+  chunks: number;
+  [chunk: `data${number}`]: string;
+}
+
+/**
+ * Sessions in Azure Table Storage on the app's own storage account (Azurite locally): every
+ * instance reads the same rows, so a session made on one is valid on all, and deleting the rows
+ * (logout, back-channel logout) ends it everywhere at once — there is no per-instance cache to
+ * invalidate. Rows carry `sub` and `idpSid` as columns for back-channel lookups.
+ */
+export class TableSessionStore extends SessionStore {
+  readonly kind = 'table';
+  private readonly logger = new Logger(TableSessionStore.name);
+  private ready?: Promise<void>;
+
+  constructor(private readonly table: TableClient) {
+    super();
+  }
+
+  static fromConfig(options: { connectionString?: string; tableUrl?: string; table: string }): TableSessionStore {
+    const retryOptions = { maxRetries: 2, retryDelayInMs: 100, maxRetryDelayInMs: 1000 };
+    if (options.connectionString) {
+      return new TableSessionStore(
+        TableClient.fromConnectionString(options.connectionString, options.table, { allowInsecureConnection: true, retryOptions }),
+      );
+    }
+    return new TableSessionStore(new TableClient(options.tableUrl!, options.table, new DefaultAzureCredential(), { retryOptions }));
+  }
+
+  private ensureTable(): Promise<void> {
+    this.ready ??= this.table.createTable().catch((error: unknown) => {
+      this.ready = undefined;
+      throw this.unavailable('create table', error);
+    });
+    return this.ready;
+  }
+
+  async get(id: string): Promise<StoredSession | undefined> {
+    await this.ensureTable();
+    let entity: SessionEntity;
+    try {
+      entity = await this.table.getEntity<SessionEntity>(PARTITION, id);
+    } catch (error) {
+      if (error instanceof RestError && error.statusCode === 404) return undefined;
+      throw this.unavailable('read', error);
+    }
+    if (entity.expiresAt <= Date.now()) {
+      await this.delete(id);
+      return undefined;
+    }
+    let json = '';
+    for (let i = 0; i < entity.chunks; i++) json += entity[`data${i}`] ?? '';
+    return JSON.parse(json) as StoredSession;
+  }
+
+  async put(session: StoredSession): Promise<void> {
+    await this.ensureTable();
+    const json = JSON.stringify(session);
+    const entity: SessionEntity = {
+      partitionKey: PARTITION,
+      rowKey: session.id,
+      sub: session.sub,
+      idpSid: session.idpSid ?? '',
+      expiresAt: session.expiresAt,
+      chunks: Math.ceil(json.length / CHUNK),
+    };
+    for (let i = 0; i * CHUNK < json.length; i++) entity[`data${i}`] = json.slice(i * CHUNK, (i + 1) * CHUNK);
+    try {
+      await this.table.upsertEntity(entity, 'Replace');
+    } catch (error) {
+      throw this.unavailable('write', error);
+    }
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.ensureTable();
+    try {
+      await this.table.deleteEntity(PARTITION, id);
+    } catch (error) {
+      if (error instanceof RestError && error.statusCode === 404) return;
+      throw this.unavailable('delete', error);
+    }
+  }
+
+  async deleteWhere(match: { idpSid?: string; sub?: string }): Promise<number> {
+    if (!match.idpSid && !match.sub) return 0;
+    await this.ensureTable();
+    const filter = match.idpSid
+      ? match.sub
+        ? odata`PartitionKey eq ${PARTITION} and idpSid eq ${match.idpSid} and sub eq ${match.sub}`
+        : odata`PartitionKey eq ${PARTITION} and idpSid eq ${match.idpSid}`
+      : odata`PartitionKey eq ${PARTITION} and sub eq ${match.sub!}`;
+    let n = 0;
+    try {
+      for await (const row of this.table.listEntities<{ rowKey: string }>({ queryOptions: { filter, select: ['RowKey'] } })) {
+        await this.delete(row.rowKey);
+        n++;
+      }
+    } catch (error) {
+      if (error instanceof SessionStoreUnavailableError) throw error;
+      throw this.unavailable('query', error);
+    }
+    return n;
+  }
+
+  private unavailable(action: string, error: unknown): SessionStoreUnavailableError {
+    const reason = `session table ${action} failed: ${error instanceof RestError ? `${error.statusCode ?? error.code}` : (error as Error).message}`;
+    this.logger.warn(reason);
+    return new SessionStoreUnavailableError(reason, { cause: error });
+  }
+}

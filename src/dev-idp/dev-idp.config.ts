@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { defineConfigSection, envInt, optionalUrl } from '../config/config-section.js';
+
+/** The embedded development IdP (`npm start` runs it on http://localhost:4000). */
+export class DevIdpConfig {
+  readonly port!: number;
+  readonly host!: string;
+  readonly issuer!: string;
+  readonly clientId!: string;
+  readonly clientSecret!: string;
+  /** The app's public base URL: redirect, post-logout and back-channel URIs are registered from it. */
+  readonly appBaseUrl!: string;
+}
+
+export const devIdpConfigSection = defineConfigSection(
+  'devIdp',
+  DevIdpConfig,
+  z
+    .object({
+      NODE_ENV: z.string().optional(),
+      DEV_IDP_PORT: envInt(4000, 0, 65535),
+      DEV_IDP_HOST: z.string().default('127.0.0.1'),
+      DEV_IDP_ISSUER: optionalUrl(),
+      OIDC_CLIENT_ID: z.string().default('integrated-auth-app'),
+      // The dev IdP's own copy of the client secret: the app reads its copy from the secret store.
+      SECRET_OIDC_CLIENT_SECRET: z.string().default('dev-client-secret'),
+      PUBLIC_BASE_URL: optionalUrl(),
+    })
+    .superRefine((v, ctx) => {
+      if (v.NODE_ENV === 'production') {
+        ctx.addIssue({ code: 'custom', path: ['NODE_ENV'], message: 'the dev IdP refuses to run with NODE_ENV=production (its demo password is published)' });
+      }
+    }),
+  (v) => ({
+    port: v.DEV_IDP_PORT,
+    host: v.DEV_IDP_HOST,
+    issuer: v.DEV_IDP_ISSUER ?? `http://localhost:${v.DEV_IDP_PORT}`,
+    clientId: v.OIDC_CLIENT_ID,
+    clientSecret: v.SECRET_OIDC_CLIENT_SECRET,
+    appBaseUrl: v.PUBLIC_BASE_URL ?? 'http://localhost:3000',
+  }),
+);
+
+/** The app's client registration at the dev IdP, derived from its public base URL. */
+export function devIdpClientFor(appBaseUrl: string, clientId: string, clientSecret: string) {
+  const base = appBaseUrl.replace(/\/+$/, '');
+  return {
+    clientId,
+    clientSecret,
+    redirectUris: [`${base}/auth/callback`],
+    postLogoutRedirectUris: [`${base}/`],
+    backchannelLogoutUri: `${base}/auth/backchannel-logout`,
+  };
+}

@@ -1,0 +1,289 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { escapeHtml } from './html.js';
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+
+/** A person who can sign in to the dev IdP. */
+export interface DevIdpUser {
+  sub: string;
+  username: string;
+  password: string;
+  name: string;
+  givenName: string;
+  familyName: string;
+  email: string;
+  /** Issued Keycloak-style (`realm_access.roles`) in ID and access tokens. */
+  roles: string[];
+}
+
+export interface DevIdpClient {
+  clientId: string;
+  clientSecret: string;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  backchannelLogoutUri?: string;
+}
+
+export interface DevIdpOptions {
+  issuer: string;
+  clients: DevIdpClient[];
+  users?: DevIdpUser[];
+  /** Audience of the JWT access tokens (what a Bearer-checking API expects). */
+  apiAudience?: string;
+  /** Token lifetimes in seconds (tests shorten them). */
+  ttl?: { accessToken?: number; idToken?: number; refreshToken?: number; session?: number };
+  /** Signing keys (private JWKs with kid); generated when absent. */
+  keys?: JWK[];
+}
+
+/**
+ * The documented demo account. The password is public on purpose: this IdP exists only for local
+ * development and tests, and the API refuses AUTH_PROVIDER=dev in production.
+ */
+export const DEMO_USER: DevIdpUser = {
+  sub: 'demo-user-0001',
+  username: 'demo',
+  password: 'demo-password',
+  name: 'Dana Demo',
+  givenName: 'Dana',
+  familyName: 'Demo',
+  email: 'demo@example.test',
+  roles: ['user', 'codes-reader'],
+};
+
+export const DEV_IDP_DEFAULT_AUDIENCE = 'integrated-auth-api';
+const API_RESOURCE = 'urn:integrated-auth:api';
+
+export interface RunningDevIdp {
+  issuer: string;
+  provider: Provider;
+  server: Server;
+  /** The private signing keys, so tests can mint tokens "from" this issuer. */
+  keys: JWK[];
+  close(): Promise<void>;
+}
+
+export async function generateSigningKeys(): Promise<JWK[]> {
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const jwk = await exportJWK(privateKey);
+  return [{ ...jwk, kid: createHash('sha256').update(JSON.stringify(jwk.n)).digest('base64url').slice(0, 16), alg: 'RS256', use: 'sig' }];
+}
+
+/** Builds the oidc-provider instance (not listening). */
+export async function createDevIdpProvider(options: DevIdpOptions): Promise<{ provider: Provider; keys: JWK[] }> {
+  const users = options.users ?? [DEMO_USER];
+  const keys = options.keys ?? (await generateSigningKeys());
+  const audience = options.apiAudience ?? DEV_IDP_DEFAULT_AUDIENCE;
+  const ttl = options.ttl ?? {};
+  const byId = new Map(users.map((u) => [u.sub, u]));
+
+  const configuration: Configuration = {
+    clients: options.clients.map((c) => ({
+      client_id: c.clientId,
+      client_secret: c.clientSecret,
+      redirect_uris: c.redirectUris,
+      post_logout_redirect_uris: c.postLogoutRedirectUris,
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      ...(c.backchannelLogoutUri
+        ? { backchannel_logout_uri: c.backchannelLogoutUri, backchannel_logout_session_required: true }
+        : {}),
+    })),
+    jwks: { keys: keys as never },
+    cookies: { keys: [createHash('sha256').update(`dev-idp-cookies:${options.issuer}`).digest('base64url')] },
+    pkce: { required: () => true },
+    scopes: ['openid', 'profile', 'email', 'offline_access', 'roles'],
+    claims: {
+      openid: ['sub'],
+      profile: ['name', 'given_name', 'family_name', 'preferred_username'],
+      email: ['email'],
+      roles: ['realm_access'],
+    },
+    conformIdTokenClaims: false,
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: {
+        enabled: true,
+        // Submit the "sign me out" form at once: the app already asked the user to log out.
+        logoutSource: async (ctx: KoaContextWithOIDC, form: string) => {
+          ctx.body = `<!doctype html><html><head><meta charset="utf-8"><title>Signing out</title></head><body>${form}
+<p>Signing you out…</p><button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out</button>
+<script>var f=document.getElementById('op.logoutForm');var i=document.createElement('input');i.type='hidden';i.name='logout';i.value='yes';f.appendChild(i);f.submit();</script></body></html>`;
+        },
+        postLogoutSuccessSource: async (ctx: KoaContextWithOIDC) => {
+          ctx.body = '<!doctype html><html><head><meta charset="utf-8"><title>Signed out</title></head><body><p>You are signed out of the dev IdP.</p></body></html>';
+        },
+      },
+      backchannelLogout: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => API_RESOURCE,
+        useGrantedResource: () => true,
+        getResourceServerInfo: () => ({
+          scope: 'api',
+          audience,
+          accessTokenFormat: 'jwt',
+          accessTokenTTL: ttl.accessToken ?? 300,
+          jwt: { sign: { alg: 'RS256' } },
+        }),
+      },
+    },
+    ttl: {
+      AccessToken: ttl.accessToken ?? 300,
+      IdToken: ttl.idToken ?? 300,
+      RefreshToken: ttl.refreshToken ?? 8 * 3600,
+      Session: ttl.session ?? 8 * 3600,
+      Interaction: 600,
+      Grant: 8 * 3600,
+    },
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    // A first-party demo IdP: the app's scopes are granted without a consent screen.
+    loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
+      const session = ctx.oidc.session!;
+      const client = ctx.oidc.client!;
+      const grantId = ctx.oidc.result?.consent?.grantId ?? session.grantIdFor(client.clientId);
+      if (grantId) {
+        const existing = await ctx.oidc.provider.Grant.find(grantId);
+        if (existing) return existing;
+      }
+      const grant = new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId! });
+      grant.addOIDCScope('openid profile email offline_access roles');
+      grant.addResourceScope(API_RESOURCE, 'api');
+      await grant.save();
+      session.grantIdFor(client.clientId, grant.jti);
+      return grant;
+    },
+    extraTokenClaims: async (_ctx, token) => {
+      const user = byId.get((token as { accountId?: string }).accountId ?? '');
+      return user ? { realm_access: { roles: user.roles }, preferred_username: user.username, name: user.name } : undefined;
+    },
+    findAccount: async (_ctx, sub) => {
+      const user = byId.get(sub);
+      if (!user) return undefined;
+      return {
+        accountId: sub,
+        claims: async () => ({
+          sub,
+          name: user.name,
+          given_name: user.givenName,
+          family_name: user.familyName,
+          preferred_username: user.username,
+          email: user.email,
+          realm_access: { roles: user.roles },
+        }),
+      };
+    },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    renderError: async (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = `<!doctype html><html><head><meta charset="utf-8"><title>Dev IdP error</title></head><body><h1>Sign-in problem</h1><p>${escapeHtml(String(out.error))}: ${escapeHtml(String(out.error_description ?? ''))}</p></body></html>`;
+    },
+  };
+  const provider = new Provider(options.issuer, configuration);
+  // Plain http on localhost: the provider must not insist on https cookies.
+  provider.proxy = true;
+  return { provider, keys };
+}
+
+/** Starts the dev IdP on `port` (0 = a free one) and answers its own login form. */
+export async function startDevIdp(options: Omit<DevIdpOptions, 'issuer'> & { issuer?: string; port?: number; host?: string }): Promise<RunningDevIdp> {
+  const host = options.host ?? '127.0.0.1';
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const issuer = options.issuer ?? `http://${host}:${port}`;
+  const users = options.users ?? [DEMO_USER];
+  const { provider, keys } = await createDevIdpProvider({ ...options, issuer, users });
+  const callback = provider.callback();
+  server.on('request', (req, res) => {
+    handleInteraction(provider, users, req, res).then(
+      (handled) => {
+        if (!handled) callback(req, res);
+      },
+      (error: unknown) => {
+        if (!res.headersSent) {
+          res.writeHead(400, { 'content-type': 'text/html; charset=utf-8' });
+          res.end(`<!doctype html><p>Sign-in problem: ${escapeHtml((error as Error).message)}</p>`);
+        } else res.end();
+      },
+    );
+  });
+  return {
+    issuer,
+    provider,
+    server,
+    keys,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function handleInteraction(provider: Provider, users: DevIdpUser[], req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  const url = new URL(req.url ?? '/', 'http://idp');
+  const match = /^\/interaction\/([\w-]+)$/.exec(url.pathname);
+  if (!match) return false;
+  const details = await provider.interactionDetails(req, res);
+  if (req.method === 'GET') {
+    send(res, 200, loginPage(match[1]!, details.params.client_id as string, undefined));
+    return true;
+  }
+  if (req.method === 'POST') {
+    const form = new URLSearchParams(await readBody(req));
+    const user = users.find((u) => u.username === form.get('username'));
+    if (!user || !sameSecret(user.password, form.get('password') ?? '')) {
+      send(res, 200, loginPage(match[1]!, details.params.client_id as string, 'Wrong username or password.'));
+      return true;
+    }
+    await provider.interactionFinished(req, res, { login: { accountId: user.sub } }, { mergeWithLastSubmission: false });
+    return true;
+  }
+  return false;
+}
+
+function sameSecret(expected: string, given: string): boolean {
+  const a = createHash('sha256').update(expected).digest();
+  const b = createHash('sha256').update(given).digest();
+  return timingSafeEqual(a, b);
+}
+
+function loginPage(uid: string, clientId: string, problem: string | undefined): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Dev IdP sign-in</title></head>
+<body><main>
+<h1>Dev IdP: sign in</h1>
+<p>Signing in to <strong>${escapeHtml(clientId)}</strong>. Demo account: <code>${DEMO_USER.username}</code> / <code>${DEMO_USER.password}</code>.</p>
+${problem ? `<p role="alert" id="problem">${escapeHtml(problem)}</p>` : ''}
+<form method="post" action="/interaction/${escapeHtml(uid)}">
+<label>Username <input name="username" id="username" autocomplete="username" required autofocus></label>
+<label>Password <input name="password" id="password" type="password" autocomplete="current-password" required></label>
+<button type="submit" id="sign-in">Sign in</button>
+</form>
+</main></body></html>`;
+}
+
+function send(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(html);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 16 * 1024) throw new Error('form too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
