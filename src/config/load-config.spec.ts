@@ -44,9 +44,9 @@ describe('loadConfig', () => {
   });
 
   it('asks for a queue when neither STORAGE_QUEUE_URL nor a connection string is set', () => {
-    expect(problemsOf({ THIRD_PARTY_API_ENDPOINT: 'http://127.0.0.1:7071/api/RandomNumber' })).toEqual([
+    expect(problemsOf({ THIRD_PARTY_API_ENDPOINT: 'http://127.0.0.1:7071/api/RandomNumber' })).toContain(
       'STORAGE_QUEUE_URL: is required (or set AZURE_STORAGE_CONNECTION_STRING, e.g. for Azurite)',
-    ]);
+    );
   });
 
   it('requires KEY_VAULT_URL for SECRETS_PROVIDER=keyvault and rejects both queue connection styles together', () => {

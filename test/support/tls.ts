@@ -6,11 +6,14 @@ export interface TestCertificate {
   key: string;
 }
 
-let cached: Promise<TestCertificate> | undefined;
+// One certificate per process, shared by every test file a Jest worker runs (module registries are
+// per file, globalThis is not): trusting a second one later would not reach TLS contexts already
+// made with the first.
+const shared = globalThis as { __testCertificate?: Promise<TestCertificate>; __testCertificateTrusted?: boolean };
 
-/** A self-signed certificate for 127.0.0.1/localhost, made once per test file. */
+/** A self-signed certificate for 127.0.0.1/localhost, made once per process. */
 export function testCertificate(): Promise<TestCertificate> {
-  cached ??= generate([{ name: 'commonName', value: '127.0.0.1' }], {
+  shared.__testCertificate ??= generate([{ name: 'commonName', value: '127.0.0.1' }], {
     keySize: 2048,
     algorithm: 'sha256',
     extensions: [
@@ -18,7 +21,7 @@ export function testCertificate(): Promise<TestCertificate> {
       { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
     ],
   } as Parameters<typeof generate>[1]).then((pems) => ({ cert: pems.cert, key: pems.private }));
-  return cached;
+  return shared.__testCertificate;
 }
 
 /**
@@ -27,6 +30,9 @@ export function testCertificate(): Promise<TestCertificate> {
  */
 export async function trustTestCertificate(): Promise<TestCertificate> {
   const certificate = await testCertificate();
-  setDefaultCACertificates([...getCACertificates('default'), certificate.cert]);
+  if (!shared.__testCertificateTrusted) {
+    setDefaultCACertificates([...getCACertificates('default'), certificate.cert]);
+    shared.__testCertificateTrusted = true;
+  }
   return certificate;
 }
