@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# Provisions the service on Azure, mirroring the sample's scripts/provision.sh and improving it:
+#   - one storage account (no shared-key access) holding the code-requests queue, its poison queue
+#     and the code table, created through ARM so re-runs are no-ops;
+#   - Key Vault in RBAC mode holding the third-party function key (generated once, never rotated
+#     by a re-run) and the metrics scrape token;
+#   - one user-assigned managed identity for the API and the watcher, with role assignments scoped
+#     to the one queue, table and secret each needs (not the account or the vault);
+#   - the API and the watcher on Azure Container Apps from the one image, app settings named as
+#     in the config schema, a KEDA azure-queue scale rule for the watcher (authenticated with the
+#     same identity), and an HTTP scale rule for the API;
+#   - the third-party number API: THIRD_PARTY_API_ENDPOINT if you have one, else the image's
+#     stand-in (dist/number-api.js) reading the same key from Key Vault.
+#
+# Usage: deploy/azure/provision.sh [--dry-run] [--help]
+#   --dry-run   print every command instead of running it (nothing is read from or sent to Azure)
+# Settings (environment): PREFIX (codes), LOCATION (westeurope), RESOURCE_GROUP (<prefix>-rg),
+#   STORAGE_ACCOUNT (<prefix>storage), KEY_VAULT (<prefix>-kv), IMAGE (<prefix>registry.azurecr.io/
+#   integrated-auth-service:1), REGISTRY_SERVER (host part of IMAGE), THIRD_PARTY_API_ENDPOINT,
+#   QUEUE_NAME (code-requests), CODE_TABLE (validcodes), MAX_WATCHERS (10).
+set -euo pipefail
+
+dry_run=false
+for arg in "$@"; do
+  case "$arg" in
+    --dry-run) dry_run=true ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    *) echo "provision.sh: unknown argument: $arg (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+PREFIX="${PREFIX:-codes}"
+LOCATION="${LOCATION:-westeurope}"
+RESOURCE_GROUP="${RESOURCE_GROUP:-${PREFIX}-rg}"
+STORAGE_ACCOUNT="${STORAGE_ACCOUNT:-${PREFIX}storage}"
+KEY_VAULT="${KEY_VAULT:-${PREFIX}-kv}"
+IDENTITY="${IDENTITY:-${PREFIX}-id}"
+ENVIRONMENT="${ENVIRONMENT:-${PREFIX}-env}"
+API_APP="${API_APP:-${PREFIX}-api}"
+WATCHER_APP="${WATCHER_APP:-${PREFIX}-watcher}"
+NUMBERS_APP="${NUMBERS_APP:-${PREFIX}-numbers}"
+IMAGE="${IMAGE:-${PREFIX}registry.azurecr.io/integrated-auth-service:1}"
+REGISTRY_SERVER="${REGISTRY_SERVER:-${IMAGE%%/*}}"
+QUEUE_NAME="${QUEUE_NAME:-code-requests}"
+POISON_QUEUE="${QUEUE_NAME}-poison"
+CODE_TABLE="${CODE_TABLE:-validcodes}"
+SESSION_TABLE="${SESSION_TABLE:-sessions}"
+SECRET_NAME="third-party-api-key"
+METRICS_SECRET_NAME="metrics-scrape-token"
+MAX_WATCHERS="${MAX_WATCHERS:-10}"
+ARM_API="2023-05-01"
+
+# Prints a command, shell-quoted, and runs it unless --dry-run.
+run() {
+  printf '+'
+  printf ' %q' "$@"
+  printf '\n'
+  if [ "$dry_run" = false ]; then "$@"; fi
+}
+
+# Like run, but the last argument (a secret value) is printed as *** and never logged.
+run_secret() {
+  local args=("$@")
+  local shown=("${args[@]:0:${#args[@]}-1}" '***')
+  printf '+'
+  printf ' %q' "${shown[@]}"
+  printf '\n'
+  if [ "$dry_run" = false ]; then "$@"; fi
+}
+
+# A read-only query whose answer later commands need; in --dry-run a named placeholder.
+query() {
+  local placeholder="$1"
+  shift
+  if [ "$dry_run" = true ]; then
+    printf '<%s>' "$placeholder"
+  else
+    "$@"
+  fi
+}
+
+# True when the resource exists (always false in --dry-run, so every create is shown).
+exists() {
+  if [ "$dry_run" = true ]; then return 1; fi
+  "$@" >/dev/null 2>&1
+}
+
+step() { printf '\n# %s\n' "$*"; }
+
+step "1. Resource group"
+run az group create --name "$RESOURCE_GROUP" --location "$LOCATION" --output none
+
+step "2. Storage account: the queue, its poison queue and the tables (ARM PUTs: idempotent)"
+run az storage account create --name "$STORAGE_ACCOUNT" --resource-group "$RESOURCE_GROUP" --location "$LOCATION" \
+  --sku Standard_LRS --kind StorageV2 --min-tls-version TLS1_2 --allow-blob-public-access false \
+  --allow-shared-key-access false --output none
+storage_id="$(query storage-account-id az storage account show --name "$STORAGE_ACCOUNT" --resource-group "$RESOURCE_GROUP" --query id --output tsv)"
+for queue in "$QUEUE_NAME" "$POISON_QUEUE"; do
+  run az rest --method put --url "https://management.azure.com${storage_id}/queueServices/default/queues/${queue}?api-version=${ARM_API}" --body '{}' --output none
+done
+for table in "$CODE_TABLE" "$SESSION_TABLE"; do
+  run az rest --method put --url "https://management.azure.com${storage_id}/tableServices/default/tables/${table}?api-version=${ARM_API}" --body '{}' --output none
+done
+
+step "3. Key Vault (RBAC mode) and the third-party key"
+if ! exists az keyvault show --name "$KEY_VAULT" --resource-group "$RESOURCE_GROUP"; then
+  run az keyvault create --name "$KEY_VAULT" --resource-group "$RESOURCE_GROUP" --location "$LOCATION" \
+    --enable-rbac-authorization true --retention-days 7 --output none
+fi
+vault_id="$(query key-vault-id az keyvault show --name "$KEY_VAULT" --resource-group "$RESOURCE_GROUP" --query id --output tsv)"
+me="$(query signed-in-user-object-id az ad signed-in-user show --query id --output tsv)"
+# The person running this script writes the secrets; the app only reads them.
+run az role assignment create --assignee-object-id "$me" --assignee-principal-type User \
+  --role "Key Vault Secrets Officer" --scope "$vault_id" --output none
+for secret in "$SECRET_NAME" "$METRICS_SECRET_NAME"; do
+  if ! exists az keyvault secret show --vault-name "$KEY_VAULT" --name "$secret"; then
+    # Generated here, never echoed; a re-run keeps the existing value (rotation is deliberate).
+    value="$(query "generated-$secret" openssl rand -hex 32)"
+    run_secret az keyvault secret set --vault-name "$KEY_VAULT" --name "$secret" --output none --value "$value"
+  fi
+done
+
+step "4. Managed identity for the API and the watcher"
+run az identity create --name "$IDENTITY" --resource-group "$RESOURCE_GROUP" --location "$LOCATION" --output none
+identity_id="$(query identity-resource-id az identity show --name "$IDENTITY" --resource-group "$RESOURCE_GROUP" --query id --output tsv)"
+principal_id="$(query identity-principal-id az identity show --name "$IDENTITY" --resource-group "$RESOURCE_GROUP" --query principalId --output tsv)"
+client_id="$(query identity-client-id az identity show --name "$IDENTITY" --resource-group "$RESOURCE_GROUP" --query clientId --output tsv)"
+
+step "5. Role assignments, scoped to the one queue, table and secret each needs"
+assign() {
+  run az role assignment create --assignee-object-id "$principal_id" --assignee-principal-type ServicePrincipal \
+    --role "$1" --scope "$2" --output none
+}
+assign "Storage Queue Data Contributor" "${storage_id}/queueServices/default/queues/${QUEUE_NAME}"
+assign "Storage Queue Data Contributor" "${storage_id}/queueServices/default/queues/${POISON_QUEUE}"
+assign "Storage Table Data Contributor" "${storage_id}/tableServices/default/tables/${CODE_TABLE}"
+assign "Storage Table Data Contributor" "${storage_id}/tableServices/default/tables/${SESSION_TABLE}"
+assign "Key Vault Secrets User" "${vault_id}/secrets/${SECRET_NAME}"
+assign "Key Vault Secrets User" "${vault_id}/secrets/${METRICS_SECRET_NAME}"
+if [[ "$REGISTRY_SERVER" == *.azurecr.io ]]; then
+  registry_id="$(query registry-id az acr show --name "${REGISTRY_SERVER%%.*}" --query id --output tsv)"
+  assign "AcrPull" "$registry_id"
+fi
+
+step "6. Container Apps environment"
+if ! exists az containerapp env show --name "$ENVIRONMENT" --resource-group "$RESOURCE_GROUP"; then
+  run az containerapp env create --name "$ENVIRONMENT" --resource-group "$RESOURCE_GROUP" --location "$LOCATION" --output none
+fi
+
+# Creates a container app, or updates an existing one's image, arguments, scale and settings.
+# Set before calling: create_args (create only: ingress, identity, registry), shared_args, env_vars.
+create_args=()
+shared_args=()
+env_vars=()
+upsert_app() {
+  local name="$1"
+  if exists az containerapp show --name "$name" --resource-group "$RESOURCE_GROUP"; then
+    run az containerapp update --name "$name" --resource-group "$RESOURCE_GROUP" "${shared_args[@]}" \
+      --set-env-vars "${env_vars[@]}" --output none
+  else
+    run az containerapp create --name "$name" --resource-group "$RESOURCE_GROUP" --environment "$ENVIRONMENT" \
+      "${create_args[@]}" "${shared_args[@]}" --env-vars "${env_vars[@]}" --output none
+  fi
+}
+
+vault_url="https://${KEY_VAULT}.vault.azure.net"
+queue_url="https://${STORAGE_ACCOUNT}.queue.core.windows.net/${QUEUE_NAME}"
+table_url="https://${STORAGE_ACCOUNT}.table.core.windows.net"
+# Shared by every app: production mode, secrets from Key Vault as the identity (AZURE_CLIENT_ID
+# picks the user-assigned identity in DefaultAzureCredential).
+common_env=(NODE_ENV=production PORT=8080 "AZURE_CLIENT_ID=${client_id}" "KEY_VAULT_URL=${vault_url}" SECRETS_PROVIDER=keyvault)
+
+step "7. The third-party number API"
+endpoint="${THIRD_PARTY_API_ENDPOINT:-}"
+base_create=(--registry-server "$REGISTRY_SERVER" --registry-identity "$identity_id" --user-assigned "$identity_id")
+if [ -z "$endpoint" ]; then
+  shared_args=(--image "$IMAGE" --min-replicas 1 --max-replicas 3 --args dist/number-api.js)
+  env_vars=("${common_env[@]}" NUMBER_API_HOST=0.0.0.0 NUMBER_API_PORT=8080 "THIRD_PARTY_API_SECRET_NAME=${SECRET_NAME}")
+  create_args=("${base_create[@]}" --ingress external --target-port 8080)
+  upsert_app "$NUMBERS_APP"
+  fqdn="$(query numbers-fqdn az containerapp show --name "$NUMBERS_APP" --resource-group "$RESOURCE_GROUP" --query properties.configuration.ingress.fqdn --output tsv)"
+  endpoint="https://${fqdn}/api/RandomNumber"
+fi
+
+step "8. The API: public ingress, stateless replicas scaled on concurrent requests"
+shared_args=(--image "$IMAGE" --min-replicas 1 --max-replicas 10 --scale-rule-name http-concurrency
+  --scale-rule-type http --scale-rule-http-concurrency 50 --args dist/main.js)
+env_vars=("${common_env[@]}" "THIRD_PARTY_API_ENDPOINT=${endpoint}" "THIRD_PARTY_API_SECRET_NAME=${SECRET_NAME}"
+  "STORAGE_QUEUE_URL=${queue_url}" "STORAGE_TABLE_URL=${table_url}" "CODE_TABLE_NAME=${CODE_TABLE}"
+  TRUST_PROXY=true DOCS_ENABLED=false METRICS_ENABLED=true METRICS_AUTH=token
+  "METRICS_TOKEN_SECRET_NAME=${METRICS_SECRET_NAME}" OTEL_SERVICE_NAME=integrated-auth-api)
+create_args=("${base_create[@]}" --ingress external --target-port 8080)
+upsert_app "$API_APP"
+api_fqdn="$(query api-fqdn az containerapp show --name "$API_APP" --resource-group "$RESOURCE_GROUP" --query properties.configuration.ingress.fqdn --output tsv)"
+# Redirect URIs and absolute links come from this, never from the Host header.
+run az containerapp update --name "$API_APP" --resource-group "$RESOURCE_GROUP" \
+  --set-env-vars "PUBLIC_BASE_URL=https://${api_fqdn}" --output none
+
+step "9. The watcher: competing consumers, scaled by KEDA on the queue length (azure-queue)"
+shared_args=(--image "$IMAGE" --min-replicas 1 --max-replicas "$MAX_WATCHERS"
+  --scale-rule-name queue-length --scale-rule-type azure-queue
+  --scale-rule-metadata "queueName=${QUEUE_NAME}" queueLength=64 "accountName=${STORAGE_ACCOUNT}"
+  --scale-rule-identity "$identity_id" --args dist/watcher.js)
+env_vars=("${common_env[@]}" "STORAGE_QUEUE_URL=${queue_url}" "STORAGE_TABLE_URL=${table_url}"
+  "CODE_TABLE_NAME=${CODE_TABLE}" METRICS_ENABLED=true METRICS_AUTH=token
+  "METRICS_TOKEN_SECRET_NAME=${METRICS_SECRET_NAME}" OTEL_SERVICE_NAME=integrated-auth-watcher)
+create_args=("${base_create[@]}")
+upsert_app "$WATCHER_APP"
+
+step "Done"
+echo "API:       https://${api_fqdn}/  (getcode: https://${api_fqdn}/api/v1/getcode)"
+echo "Queue:     ${queue_url}"
+echo "Key Vault: ${vault_url}"
+echo "Try it:    APP_URL=https://${api_fqdn} STORAGE_ACCOUNT=${STORAGE_ACCOUNT} deploy/azure/test.sh"
