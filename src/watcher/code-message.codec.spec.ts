@@ -9,14 +9,14 @@ describe('decodeCodeMessage', () => {
     expect(decode('{"code":"ojE-161-pTv","timestamp":"2026-11-24T09:59:00.123Z"}')).toEqual({
       ok: true,
       format: 'json',
-      message: { phase: 'activate', code: 'ojE-161-pTv', issuedAt: new Date('2026-11-24T09:59:00.123Z'), extra: {} },
+      message: { phase: 'activate', code: 'ojE-161-pTv', issuedAt: new Date('2026-11-24T09:59:00.123Z'), priorDeliveries: 0, extra: {} },
     });
   });
 
   it('reads base64 JSON and a Python repr (also base64) the same way', () => {
     const json = '{"code":"ojE-161-pTv","timestamp":"2026-11-24T09:59:00.123Z"}';
     const repr = "{'code': 'ojE-161-pTv', 'timestamp': '2026-11-24 09:59:00.123456'}";
-    const expected = { phase: 'activate', code: 'ojE-161-pTv', issuedAt: new Date('2026-11-24T09:59:00.123Z'), extra: {} };
+    const expected = { phase: 'activate', code: 'ojE-161-pTv', issuedAt: new Date('2026-11-24T09:59:00.123Z'), priorDeliveries: 0, extra: {} };
     expect(decode(Buffer.from(json).toString('base64'))).toEqual({ ok: true, format: 'base64-json', message: expected });
     expect(decode(repr)).toEqual({ ok: true, format: 'python-repr', message: expected });
     expect(decode(Buffer.from(repr).toString('base64'))).toEqual({ ok: true, format: 'base64-python-repr', message: expected });
@@ -28,10 +28,10 @@ describe('decodeCodeMessage', () => {
     expect(result).toMatchObject({ ok: true, message: { extra: { traceparent } } });
     if (!result.ok || result.message.phase !== 'activate') throw new Error('unreachable');
     const expiresAt = new Date('2026-11-24T10:09:00.000Z');
-    const body = encodeExpiryMessage({ ...result.message, expiresAt }, 'plain');
-    expect(JSON.parse(body)).toEqual({ traceparent, phase: 'expire', code: 'abc-1-abc', timestamp: '2026-11-24T09:59:00.000Z', expiresAt: expiresAt.toISOString() });
-    expect(decode(body)).toEqual({ ok: true, format: 'json', message: { phase: 'expire', code: 'abc-1-abc', issuedAt: result.message.issuedAt, expiresAt, extra: { traceparent } } });
-    const base64 = encodeExpiryMessage({ ...result.message, expiresAt }, 'base64');
+    const body = encodeExpiryMessage({ ...result.message, expiresAt }, 'plain', 2);
+    expect(JSON.parse(body)).toEqual({ traceparent, phase: 'expire', code: 'abc-1-abc', timestamp: '2026-11-24T09:59:00.000Z', expiresAt: expiresAt.toISOString(), priorDeliveries: 2 });
+    expect(decode(body)).toEqual({ ok: true, format: 'json', message: { phase: 'expire', code: 'abc-1-abc', issuedAt: result.message.issuedAt, expiresAt, priorDeliveries: 2, extra: { traceparent } } });
+    const base64 = encodeExpiryMessage({ ...result.message, expiresAt }, 'base64', 2);
     expect(JSON.parse(Buffer.from(base64, 'base64').toString())).toEqual(JSON.parse(body));
   });
 
@@ -50,6 +50,7 @@ describe('decodeCodeMessage', () => {
     ['an unknown phase', '{"phase":"toggle","code":"abc-1-abc","timestamp":"2026-11-24T09:59:00Z"}', /"phase" must be/],
     ['an expiry without expiresAt', '{"phase":"expire","code":"abc-1-abc","timestamp":"2026-11-24T09:59:00Z"}', /missing field "expiresAt"/],
     ['an expiry ending before it began', '{"phase":"expire","code":"abc-1-abc","timestamp":"2026-11-24T09:59:00Z","expiresAt":"2026-11-24T09:00:00Z"}', /before "timestamp"/],
+    ['a priorDeliveries that is not a count', '{"phase":"expire","code":"abc-1-abc","timestamp":"2026-11-24T09:59:00Z","expiresAt":"2026-11-24T10:09:00Z","priorDeliveries":"2"}', /"priorDeliveries" must be a number/],
     ['an oversized body', JSON.stringify({ code: 'abc-1-abc', timestamp: '2026-11-24T09:59:00Z', pad: 'x'.repeat(1100) }), /over the 1024-byte limit/],
   ])('rejects %s with a reason', (_name, raw, reason) => {
     const result = decode(raw);

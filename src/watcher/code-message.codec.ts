@@ -10,8 +10,8 @@ import { parsePythonLiteral } from './python-literal.js';
  * W3C `traceparent`) are kept in `extra` and carried into the expiry message.
  */
 export type CodeMessage =
-  | { phase: 'activate'; code: string; issuedAt: Date; extra: Record<string, unknown> }
-  | { phase: 'expire'; code: string; issuedAt: Date; expiresAt: Date; extra: Record<string, unknown> };
+  | { phase: 'activate'; code: string; issuedAt: Date; priorDeliveries: number; extra: Record<string, unknown> }
+  | { phase: 'expire'; code: string; issuedAt: Date; expiresAt: Date; priorDeliveries: number; extra: Record<string, unknown> };
 
 /** How the body reached us: plain JSON, base64 JSON (Azure Functions' default) or a Python dict repr. */
 export type BodyFormat = 'json' | 'base64-json' | 'python-repr' | 'base64-python-repr';
@@ -24,7 +24,7 @@ export interface DecodeOptions {
   maxClockSkewMs: number;
 }
 
-const KNOWN_FIELDS = new Set(['phase', 'code', 'timestamp', 'expiresAt']);
+const KNOWN_FIELDS = new Set(['phase', 'code', 'timestamp', 'expiresAt', 'priorDeliveries']);
 
 const requiredString = (field: string) =>
   z.string({ error: (issue) => (issue.input === undefined ? `missing field "${field}"` : `field "${field}" must be a string`) });
@@ -36,6 +36,11 @@ const messageSchema = z.looseObject({
     .regex(TABLE_CODE_PATTERN, 'field "code" is not a code (letters and digits in dash-separated groups)'),
   timestamp: requiredString('timestamp').max(40, 'field "timestamp" is too long'),
   expiresAt: requiredString('expiresAt').max(40, 'field "expiresAt" is too long').optional(),
+  /**
+   * Deliveries the message had before the watcher turned it into this phase in place (its queue
+   * dequeue count keeps counting); subtracted so each phase gets the full MAX_DEQUEUE_COUNT.
+   */
+  priorDeliveries: z.number({ error: 'field "priorDeliveries" must be a number' }).int().min(0).max(10_000).optional(),
 });
 
 /** Decodes and checks one queue message body; never throws. */
@@ -58,23 +63,29 @@ export function decodeCodeMessage(raw: string, options: DecodeOptions): DecodeRe
   }
   const extra = Object.fromEntries(Object.entries(value).filter(([key]) => !KNOWN_FIELDS.has(key)));
   const phase = fields.phase ?? 'activate';
-  if (phase === 'activate') return { ok: true, format, message: { phase, code: fields.code, issuedAt, extra } };
+  const priorDeliveries = fields.priorDeliveries ?? 0;
+  if (phase === 'activate') return { ok: true, format, message: { phase, code: fields.code, issuedAt, priorDeliveries, extra } };
 
   if (fields.expiresAt === undefined) return { ok: false, reason: 'missing field "expiresAt" (required for phase "expire")' };
   const expiresAt = parseTimestamp(fields.expiresAt);
   if (!expiresAt) return { ok: false, reason: `field "expiresAt" is not a date-time: "${fields.expiresAt}"` };
   if (expiresAt.getTime() < issuedAt.getTime()) return { ok: false, reason: 'field "expiresAt" is before "timestamp"' };
-  return { ok: true, format, message: { phase, code: fields.code, issuedAt, expiresAt, extra } };
+  return { ok: true, format, message: { phase, code: fields.code, issuedAt, expiresAt, priorDeliveries, extra } };
 }
 
-/** The expiry message the watcher sends for an activated issuance (always with its phase). */
-export function encodeExpiryMessage(message: { code: string; issuedAt: Date; expiresAt: Date; extra: Record<string, unknown> }, encoding: QueueMessageEncoding): string {
+/** The expiry message for an activated issuance (always with its phase), in the queue's encoding. */
+export function encodeExpiryMessage(
+  message: { code: string; issuedAt: Date; expiresAt: Date; extra: Record<string, unknown> },
+  encoding: QueueMessageEncoding,
+  priorDeliveries = 0,
+): string {
   const json = JSON.stringify({
     ...message.extra,
     phase: 'expire',
     code: message.code,
     timestamp: message.issuedAt.toISOString(),
     expiresAt: message.expiresAt.toISOString(),
+    ...(priorDeliveries > 0 ? { priorDeliveries } : {}),
   });
   return encoding === 'base64' ? Buffer.from(json, 'utf8').toString('base64') : json;
 }

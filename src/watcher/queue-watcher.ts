@@ -3,8 +3,9 @@ import { isRestError } from '@azure/core-rest-pipeline';
 import type { DequeuedMessageItem, QueueClient } from '@azure/storage-queue';
 import { describeStorageFailure } from '../queue/azure-storage-code-queue.js';
 import { BackOff } from './back-off.js';
-import { decodeCodeMessage } from './code-message.codec.js';
-import type { CodeLifecycle } from './code-lifecycle.js';
+import type { QueueMessageEncoding } from '../queue/queue.config.js';
+import { decodeCodeMessage, encodeExpiryMessage } from './code-message.codec.js';
+import type { CodeLifecycle, ScheduledExpiry } from './code-lifecycle.js';
 import type { WatcherConfig } from './watcher.config.js';
 
 export interface WatcherLogger {
@@ -83,10 +84,10 @@ class LeasedMessage {
     }
   }
 
-  /** Makes the message visible again after `seconds` (0: at once) without changing it. */
-  async release(seconds: number): Promise<void> {
+  /** Makes the message visible again after `seconds` (0: at once), unchanged or with a new text. */
+  async release(seconds: number, text?: string): Promise<void> {
     await this.settle();
-    await this.queue.updateMessage(this.item.messageId, this.popReceipt, undefined, seconds);
+    await this.queue.updateMessage(this.item.messageId, this.popReceipt, text, seconds);
   }
 
   abandon(): void {
@@ -95,8 +96,9 @@ class LeasedMessage {
 }
 
 /**
- * The receive loop: batches of up to 32, bounded concurrency, randomized exponential back-off when
- * the queue is empty or failing, at once again after messages were found. A message is deleted only
+ * The receive loop: batches of up to 32, bounded concurrency with receiving overlapping processing,
+ * randomized exponential back-off when the queue is empty or failing, at once again after messages
+ * were found. A message is deleted only
  * after its effect is stored; a failure leaves it to reappear, and after MAX_DEQUEUE_COUNT
  * deliveries (or when malformed) it is copied to the poison queue with the reason, then deleted.
  */
@@ -106,6 +108,7 @@ export class QueueWatcher {
   private readonly wake = new AbortController();
   private loop?: Promise<void>;
   private readonly backOff: BackOff;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly queue: QueueClient,
@@ -113,6 +116,7 @@ export class QueueWatcher {
     private readonly lifecycle: CodeLifecycle,
     private readonly config: WatcherConfig,
     private readonly logger: WatcherLogger,
+    private readonly encoding: QueueMessageEncoding = 'plain',
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.backOff = new BackOff(config.pollMinMs, config.pollMaxMs);
@@ -122,18 +126,28 @@ export class QueueWatcher {
     this.loop ??= this.run();
   }
 
-  /** Stops receiving, finishes the messages already started, releases the others, then resolves. */
+  /** Stops receiving, finishes the messages in hand (releasing any received after the stop), then resolves. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake.abort();
     await this.loop;
   }
 
+  /**
+   * Keeps up to `concurrency` messages in flight: a new batch is received as soon as a whole batch
+   * fits (like Functions' newBatchThreshold), so receiving overlaps processing; after messages were
+   * found it polls again at once, after an empty or failed poll it backs off.
+   */
   private async run(): Promise<void> {
+    const batchSize = Math.min(this.config.batchSize, this.config.concurrency);
     while (!this.stopping) {
+      if (this.inFlight.size + batchSize > this.config.concurrency) {
+        await Promise.race(this.inFlight);
+        continue;
+      }
       let items: DequeuedMessageItem[];
       try {
-        const answer = await this.queue.receiveMessages({ numberOfMessages: this.config.batchSize, visibilityTimeout: this.config.visibilityTimeoutSeconds });
+        const answer = await this.queue.receiveMessages({ numberOfMessages: batchSize, visibilityTimeout: this.config.visibilityTimeoutSeconds });
         items = answer.receivedMessageItems;
       } catch (error) {
         if (this.stopping) break;
@@ -150,33 +164,21 @@ export class QueueWatcher {
       this.stats.batches++;
       this.stats.received += items.length;
       this.logger.debug(`Received ${items.length} message(s)`);
-      await this.processBatch(items);
-    }
-    this.logger.log('Watcher stopped receiving');
-  }
-
-  private async processBatch(items: DequeuedMessageItem[]): Promise<void> {
-    const leases = items.map((item) => new LeasedMessage(item, this.queue, this.config.visibilityTimeoutSeconds, this.logger));
-    let next = 0;
-    const worker = async () => {
-      while (next < leases.length) {
-        const lease = leases[next++]!;
-        if (this.stopping) await this.release(lease, 0);
-        else await this.processOne(lease);
+      for (const item of items) {
+        const lease = new LeasedMessage(item, this.queue, this.config.visibilityTimeoutSeconds, this.logger);
+        // Received after stop() was called: hand it back at once rather than start it.
+        const work: Promise<void> = (this.stopping ? this.release(lease, 0) : this.processOne(lease)).finally(() => this.inFlight.delete(work));
+        this.inFlight.add(work);
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.config.concurrency, leases.length) }, worker));
+    }
+    await Promise.all(this.inFlight);
+    this.logger.log('Watcher stopped receiving');
   }
 
   private async processOne(lease: LeasedMessage): Promise<void> {
     const { item } = lease;
     const deliveries = item.dequeueCount ?? 1;
     try {
-      if (deliveries > this.config.maxDequeueCount) {
-        // Earlier deliveries never settled (the process died or lost the lease each time).
-        await this.toPoison(lease, `delivered ${deliveries} times without completing (MAX_DEQUEUE_COUNT ${this.config.maxDequeueCount})`);
-        return;
-      }
       const now = this.clock();
       const decoded = decodeCodeMessage(item.messageText, {
         maxBytes: this.config.maxMessageBytes,
@@ -187,17 +189,25 @@ export class QueueWatcher {
         await this.toPoison(lease, `malformed: ${decoded.reason}`);
         return;
       }
-      let outcome: string;
-      try {
-        outcome = await this.lifecycle.handle(decoded.message, now);
-      } catch (error) {
-        await this.failed(lease, error);
+      const attempts = deliveries - decoded.message.priorDeliveries;
+      if (attempts > this.config.maxDequeueCount) {
+        // Earlier deliveries never settled (the process died or lost the lease each time).
+        await this.toPoison(lease, `delivered ${attempts} times without completing (MAX_DEQUEUE_COUNT ${this.config.maxDequeueCount})`);
         return;
       }
-      await lease.delete();
+      let result;
+      try {
+        result = await this.lifecycle.handle(decoded.message, now);
+      } catch (error) {
+        await this.failed(lease, error, attempts);
+        return;
+      }
+      if (result.expiry) await this.becomeExpiry(lease, result.expiry, now);
+      else await lease.delete();
+      const { outcome } = result;
       this.stats.completed++;
       this.stats.outcomes[outcome] = (this.stats.outcomes[outcome] ?? 0) + 1;
-      this.logger.debug(`${decoded.message.phase} → ${outcome} (message ${item.messageId}, delivery ${deliveries}, ${decoded.format})`);
+      this.logger.debug(`${decoded.message.phase} → ${outcome} (message ${item.messageId}, delivery ${attempts}, ${decoded.format})`);
     } catch (error) {
       // Deleting or poisoning failed: the message reappears after its visibility timeout and is
       // handled again, idempotently.
@@ -206,8 +216,23 @@ export class QueueWatcher {
     }
   }
 
-  private async failed(lease: LeasedMessage, error: unknown): Promise<void> {
-    const deliveries = lease.item.dequeueCount ?? 1;
+  /**
+   * Turns the handled message into its expiry message in place: one atomic update (new text, hidden
+   * for the time left) instead of a send plus a delete, so there is never a moment with both or
+   * neither. Falls back to send-then-delete when the message's own time-to-live would end first.
+   */
+  private async becomeExpiry(lease: LeasedMessage, expiry: ScheduledExpiry, now: Date): Promise<void> {
+    const visibleAt = now.getTime() + expiry.delaySeconds * 1000;
+    const messageExpiresOn = lease.item.expiresOn?.getTime() ?? 0;
+    if (visibleAt + 60_000 < messageExpiresOn) {
+      await lease.release(expiry.delaySeconds, encodeExpiryMessage(expiry.message, this.encoding, lease.item.dequeueCount));
+      return;
+    }
+    await this.queue.sendMessage(encodeExpiryMessage(expiry.message, this.encoding), { visibilityTimeout: expiry.delaySeconds, messageTimeToLive: -1 });
+    await lease.delete();
+  }
+
+  private async failed(lease: LeasedMessage, error: unknown, deliveries: number): Promise<void> {
     this.stats.failed++;
     const reason = describeFailure(error);
     if (deliveries >= this.config.maxDequeueCount) {

@@ -10,7 +10,7 @@ export class WatcherConfig {
   readonly poisonQueueName!: string;
   /** Messages per receive (Azure Storage allows at most 32). */
   readonly batchSize!: number;
-  /** Messages processed at the same time. */
+  /** Messages processed at the same time; a new batch is received once a whole batch fits. */
   readonly concurrency!: number;
   /** Visibility timeout of a received message; renewed at half-time while it is still being processed. */
   readonly visibilityTimeoutSeconds!: number;
@@ -35,7 +35,7 @@ export const watcherConfigSection = defineConfigSection(
       POISON_QUEUE_NAME: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'must be a valid queue name').optional(),
       STORAGE_QUEUE_NAME: z.string().default('code-requests'),
       WATCHER_BATCH_SIZE: envInt(16, 1, 32),
-      WATCHER_CONCURRENCY: envInt(16, 1, 256),
+      WATCHER_CONCURRENCY: envInt(32, 1, 256),
       WATCHER_VISIBILITY_TIMEOUT_SECONDS: envInt(60, 2, 7 * 24 * 3600),
       WATCHER_POLL_MIN_MS: envInt(100, 1, 600_000),
       WATCHER_POLL_MAX_MS: envInt(60_000, 1, 3_600_000),

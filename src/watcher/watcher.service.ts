@@ -5,7 +5,6 @@ import { QueueConfig } from '../queue/queue.config.js';
 import { createQueueClient } from '../queue/queue-client.factory.js';
 import { describeStorageFailure } from '../queue/azure-storage-code-queue.js';
 import { CodeLifecycle } from './code-lifecycle.js';
-import { encodeExpiryMessage } from './code-message.codec.js';
 import { QueueWatcher, type WatcherStats } from './queue-watcher.js';
 import { WatcherConfig } from './watcher.config.js';
 
@@ -24,14 +23,8 @@ export class WatcherService implements OnApplicationBootstrap, BeforeApplication
   ) {
     this.queue = createQueueClient(queueConfig);
     this.poison = createQueueClient(queueConfig, config.poisonQueueName);
-    const lifecycle = new CodeLifecycle(
-      table,
-      async (message, delaySeconds) => {
-        await this.queue.sendMessage(encodeExpiryMessage(message, queueConfig.encoding), { visibilityTimeout: delaySeconds });
-      },
-      config.codeTtlSeconds,
-    );
-    this.watcher = new QueueWatcher(this.queue, this.poison, lifecycle, config, this.logger);
+    const lifecycle = new CodeLifecycle(table, config.codeTtlSeconds);
+    this.watcher = new QueueWatcher(this.queue, this.poison, lifecycle, config, this.logger, queueConfig.encoding);
   }
 
   get stats(): WatcherStats {

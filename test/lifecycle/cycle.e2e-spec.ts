@@ -16,14 +16,14 @@ describe('code lifecycle over HTTP', () => {
     const env = storageEnv(azurite, { CODE_TTL_SECONDS: '3', VERIFY_THROTTLE_LIMIT: '1000' });
     running = await startApp({ ...env, THIRD_PARTY_API_ENDPOINT: numbers.url, SECRET_THIRD_PARTY_API_KEY: numbers.validKey });
     watcher = await startWatcher(env);
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await watcher?.close();
     await running?.close();
     await numbers?.stop();
     await azurite?.stop();
-  });
+  }, 60_000);
 
   it('a code verifies true once, then false; after its TTL it is false and its row is gone', async () => {
     const issued = (await request(running.url).get('/api/v1/getcode').expect(200)).body as { code: string; timestamp: string };
@@ -39,7 +39,7 @@ describe('code lifecycle over HTTP', () => {
     // The expiry message becomes visible at expiresAt and deletes the (used) row.
     await eventually('the expiry removed the row', async () => (await rowOf(azurite, issued.code)) === undefined, 10_000);
     expect(await verify(running.url, issued.code)).toBe(false);
-  });
+  }, 30_000);
 
   it('an unused code is false after its TTL and its row is deleted by the expiry message', async () => {
     const issued = (await request(running.url).get('/api/v1/getcode').expect(200)).body as { code: string };
@@ -47,7 +47,7 @@ describe('code lifecycle over HTTP', () => {
     await eventually('expired and deleted', async () => (await rowOf(azurite, issued.code)) === undefined, 10_000);
     expect(await verify(running.url, issued.code)).toBe(false);
     expect(watcher.stats.outcomes.deleted).toBeGreaterThanOrEqual(2);
-  });
+  }, 30_000);
 
   it('unknown codes are false; the answer has the same shape for every reason', async () => {
     const res = await request(running.url).post('/api/v1/verifycode').send({ code: 'zzz-0-zzz' }).expect(200);
@@ -103,5 +103,5 @@ describe('verifycode rate limit', () => {
       await numbers.stop();
       await azurite.stop();
     }
-  });
+  }, 30_000);
 });

@@ -27,14 +27,14 @@ describe('code lifecycle semantics', () => {
     const env = storageEnv(azurite, { CODE_TTL_SECONDS: String(TTL), VERIFY_THROTTLE_LIMIT: '100000', WATCHER_MAX_MESSAGE_BYTES: '1024', MAX_DEQUEUE_COUNT: '3' });
     running = await startApp({ ...env, THIRD_PARTY_API_ENDPOINT: numbers.url, SECRET_THIRD_PARTY_API_KEY: numbers.validKey });
     watcher = await startWatcher(env);
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await watcher?.close();
     await running?.close();
     await numbers?.stop();
     await azurite?.stop();
-  });
+  }, 60_000);
 
   describe('duplicates and reordering', () => {
     it('the same code message delivered twice activates once; the code verifies true once', async () => {
@@ -157,7 +157,7 @@ describe('code lifecycle semantics', () => {
       await eventually('poisoned', () => watcher.stats.poisoned === 1);
       const [record] = await drainPoison(azurite);
       expect(record).toMatchObject({ body, dequeueCount: 4, reason: expect.stringMatching(/delivered 4 times without completing \(MAX_DEQUEUE_COUNT 3\)/) });
-    });
+    }, 30_000);
   });
 
   describe('interop with other producers', () => {
@@ -216,5 +216,5 @@ describe('repeatedly failing messages', () => {
       await watcher.close();
       await azurite.stop();
     }
-  });
+  }, 30_000);
 });
