@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { AuthConfig } from './auth.config.js';
 import { InvalidBearerTokenError } from './auth.errors.js';
-import { OidcClient } from './oidc-client.js';
+import { OidcClient, describeOidcError } from './oidc-client.js';
 
 export interface BearerPrincipal {
   sub: string;
@@ -61,7 +61,7 @@ export class BearerTokenValidator {
 
   private async introspect(token: string): Promise<Record<string, unknown>> {
     const answer = await this.oidc.introspect(token).catch((error: unknown) => {
-      throw this.reject(`introspection failed: ${(error as Error).message}`);
+      throw this.reject(`introspection failed: ${describeOidcError(error)}`);
     });
     if (answer.active !== true) throw this.reject('inactive');
     const aud = answer.aud;

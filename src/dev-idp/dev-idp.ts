@@ -32,6 +32,8 @@ export interface DevIdpOptions {
   users?: DevIdpUser[];
   /** Audience of the JWT access tokens (what a Bearer-checking API expects). */
   apiAudience?: string;
+  /** `jwt` (default: Bearer-checkable against the JWKS) or `opaque` (only introspection can check it). */
+  accessTokenFormat?: 'jwt' | 'opaque';
   /** Token lifetimes in seconds (tests shorten them). */
   ttl?: { accessToken?: number; idToken?: number; refreshToken?: number; session?: number };
   /** Signing keys (private JWKs with kid); generated when absent. */
@@ -127,9 +129,8 @@ export async function createDevIdpProvider(options: DevIdpOptions): Promise<{ pr
         getResourceServerInfo: () => ({
           scope: 'api',
           audience,
-          accessTokenFormat: 'jwt',
           accessTokenTTL: ttl.accessToken ?? 300,
-          jwt: { sign: { alg: 'RS256' } },
+          ...(options.accessTokenFormat === 'opaque' ? { accessTokenFormat: 'opaque' } : { accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } }),
         }),
       },
     },

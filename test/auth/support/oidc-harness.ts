@@ -7,6 +7,7 @@ import { DEMO_USER, startDevIdp, type DevIdpOptions, type RunningDevIdp } from '
 import { devIdpClientFor } from '../../../src/dev-idp/dev-idp.config.js';
 import { freePort } from '../../support/ports.js';
 import { TEST_LOG_LEVEL } from '../../support/app.js';
+import { AZURITE_KEY } from '../../support/azurite.js';
 
 export const CLIENT_ID = 'integrated-auth-app';
 export const CLIENT_SECRET = 'test-client-secret';
@@ -25,6 +26,8 @@ export async function startAuthApp(port: number, env: Record<string, string | un
     NODE_ENV: 'test',
     THIRD_PARTY_API_ENDPOINT: 'http://127.0.0.1:9/api/RandomNumber',
     SECRET_THIRD_PARTY_API_KEY: 'unused',
+    // Tests that need storage pass Azurite's; the rest point at a closed port (never contacted at boot).
+    AZURE_STORAGE_CONNECTION_STRING: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;`,
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     OIDC_CLIENT_ID: CLIENT_ID,
     SECRET_OIDC_CLIENT_SECRET: CLIENT_SECRET,
