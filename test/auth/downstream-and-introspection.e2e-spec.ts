@@ -72,7 +72,7 @@ describe('real IdP access tokens: introspection, JWT Bearer, and calling downstr
     expect(session.accessToken).not.toMatch(/^eyJ/);
     const ok = await fetch(`${introspecting.url}/auth/me`, { headers: { authorization: `Bearer ${session.accessToken}` } });
     expect(ok.status).toBe(200);
-    expect((await ok.json()).sub).toBe('demo-user-0001');
+    expect(((await ok.json()) as { sub: string }).sub).toBe('demo-user-0001');
     const bad = await fetch(`${introspecting.url}/auth/me`, { headers: { authorization: 'Bearer opaque-token-nobody-issued' } });
     expect(bad.status).toBe(401);
   });

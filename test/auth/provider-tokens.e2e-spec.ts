@@ -40,7 +40,7 @@ describe('Keycloak-shaped tokens (AUTH_PROVIDER=keycloak)', () => {
   it('maps realm_access.roles and resource_access.<client>.roles, not other clients’ roles', async () => {
     const res = await me(app, await token({ realm: ['user', 'offline_access'], client: ['codes-reader'], other: ['admin'] }));
     expect(res.status).toBe(200);
-    expect((await res.json()).roles).toEqual(['user', 'offline_access', 'codes-reader']);
+    expect(((await res.json()) as { roles: string[] }).roles).toEqual(['user', 'offline_access', 'codes-reader']);
   });
 
   it('GETCODE_AUTH=role:codes-reader: 401 without a token, 403 without the role, let through with it', async () => {
@@ -112,7 +112,7 @@ describe('Entra-shaped tokens (AUTH_PROVIDER=entra, multi-tenant "organizations"
       }),
     );
     expect(res.status).toBe(200);
-    expect((await res.json()).roles).toEqual(['Codes.Read']);
+    expect(((await res.json()) as { roles: string[] }).roles).toEqual(['Codes.Read']);
     expect(mapper.overages).toBe(before + 1);
   });
 });

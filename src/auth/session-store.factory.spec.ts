@@ -1,0 +1,36 @@
+import { authConfigSection, type AuthConfig } from './auth.config.js';
+import { MemorySessionStore } from './memory-session-store.js';
+import { createSessionStore } from './session-store.factory.js';
+import { TableSessionStore } from './table-session-store.js';
+
+const config = (env: Record<string, string>): AuthConfig => {
+  const r = authConfigSection.parse({ PUBLIC_BASE_URL: 'http://localhost:3000', OIDC_CLIENT_ID: 'app', AUTH_PROVIDER: 'dev', ...env });
+  if (!r.ok) throw new Error(r.problems.join());
+  return r.value;
+};
+
+describe('createSessionStore', () => {
+  it('table → TableSessionStore (shared by instances), memory → MemorySessionStore', () => {
+    expect(createSessionStore(config({ AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }))).toBeInstanceOf(TableSessionStore);
+    expect(createSessionStore(config({ AUTH_SESSION_STORE: 'memory' }))).toBeInstanceOf(MemorySessionStore);
+  });
+
+  it('AUTH_PROVIDER=none builds no storage client', () => {
+    expect(createSessionStore(config({ AUTH_PROVIDER: 'none' }))).toBeInstanceOf(MemorySessionStore);
+  });
+});
+
+describe('MemorySessionStore', () => {
+  it('expires sessions and deletes by IdP session or subject', async () => {
+    const store = new MemorySessionStore();
+    const s = { id: '1', sub: 'u', idpSid: 'sid-1', name: 'U', roles: [], claims: {}, idToken: '', accessToken: '', accessTokenExpiresAt: 0, createdAt: 0, expiresAt: Date.now() + 10_000 };
+    await store.put(s);
+    await store.put({ ...s, id: '2', idpSid: 'sid-2' });
+    await store.put({ ...s, id: '3', expiresAt: Date.now() - 1 });
+    expect(await store.get('3')).toBeUndefined();
+    expect(await store.deleteWhere({ idpSid: 'sid-1' })).toBe(1);
+    expect(await store.get('2')).toBeDefined();
+    expect(await store.deleteWhere({ sub: 'u' })).toBe(1);
+    expect(await store.deleteWhere({})).toBe(0);
+  });
+});
