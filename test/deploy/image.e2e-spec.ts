@@ -1,0 +1,24 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../support/processes.js';
+
+/**
+ * The container image's build and start steps without Docker: a production install (npm ci
+ * --omit=dev) of package.json + dist/ into a temp dir, then the API started from there answers
+ * /health/live and stops cleanly on SIGTERM. Uses npm's cache (no registry needed when warm).
+ */
+describe('image build and start (deploy/image/build-and-start.sh)', () => {
+  it('installs production dependencies only, has the three entry points, serves /health/live from the install', () => {
+    const result = spawnSync(join(REPO_ROOT, 'deploy', 'image', 'build-and-start.sh'), ['--skip-build'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${join(REPO_ROOT, 'node_modules', '.bin')}:${process.env.PATH}`, PORT: '' },
+      timeout: 240_000,
+    });
+    const output = `${result.stdout}\n${result.stderr}`;
+    expect({ status: result.status, tail: output.split('\n').slice(-8).join('\n') }).toEqual({ status: 0, tail: expect.any(String) });
+    expect(output).toContain('entry points present: dist/main.js dist/watcher.js dist/number-api.js; no dev dependencies');
+    expect(output).toMatch(/GET \/health\/live -> 200 \{"status":"ok"/);
+    expect(output).toContain('stopped cleanly on SIGTERM');
+  }, 300_000);
+});
