@@ -1,0 +1,44 @@
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { loadConfig } from '../config/load-config.js';
+import { AzureMonitorTraceExporter } from './azure-monitor-trace-exporter.js';
+import { observabilityConfigSection } from './observability.config.js';
+import { spanExporterFor } from './telemetry.js';
+
+const configFor = (env: Record<string, string>) => loadConfig(env, [observabilityConfigSection]).get(observabilityConfigSection);
+
+describe('spanExporterFor (TRACES_EXPORTER → exporter)', () => {
+  it('none → no exporter (spans stay no-ops)', () => {
+    expect(spanExporterFor(configFor({}))).toBeUndefined();
+  });
+
+  it('otlp → the OTLP/HTTP exporter', () => {
+    expect(spanExporterFor(configFor({ TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }))).toBeInstanceOf(OTLPTraceExporter);
+  });
+
+  it('azure-monitor → the Application Insights exporter', () => {
+    const config = configFor({ TRACES_EXPORTER: 'azure-monitor', APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=abc;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/' });
+    expect(spanExporterFor(config)).toBeInstanceOf(AzureMonitorTraceExporter);
+  });
+});
+
+describe('observability config', () => {
+  it('derives the OTLP traces URL from the base endpoint, or takes the explicit one', () => {
+    expect(configFor({ TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318/' }).otlpTracesUrl).toBe('http://c:4318/v1/traces');
+    expect(configFor({ TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/x' }).otlpTracesUrl).toBe('http://c:4318/x');
+  });
+
+  it('metrics default on outside production, off in production', () => {
+    expect(configFor({}).metricsEnabled).toBe(true);
+    expect(configFor({ NODE_ENV: 'production' }).metricsEnabled).toBe(false);
+    expect(configFor({ NODE_ENV: 'production', METRICS_ENABLED: 'true', METRICS_AUTH: 'token' })).toMatchObject({ metricsEnabled: true, metricsAuth: 'token' });
+  });
+
+  it.each([
+    [{ NODE_ENV: 'production', METRICS_ENABLED: 'true' }, /METRICS_AUTH: must be "token"/],
+    [{ TRACES_EXPORTER: 'otlp' }, /OTEL_EXPORTER_OTLP_ENDPOINT: is required when TRACES_EXPORTER=otlp/],
+    [{ TRACES_EXPORTER: 'azure-monitor', APPLICATIONINSIGHTS_CONNECTION_STRING: 'IngestionEndpoint=https://x' }, /APPLICATIONINSIGHTS_CONNECTION_STRING: must contain InstrumentationKey/],
+    [{ TRACES_EXPORTER: 'zipkin' }, /TRACES_EXPORTER/],
+  ])('rejects %j', (env, problem) => {
+    expect(() => configFor(env as Record<string, string>)).toThrow(problem);
+  });
+});
