@@ -25,8 +25,11 @@ RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean -
 
 # --- runtime: no compiler, no dev dependencies, no npm cache, not root ------------------------
 FROM ${NODE_IMAGE} AS runtime
+# OPS_PORT: where the watcher serves /health/live and /metrics (the API serves them on PORT),
+# so the one HEALTHCHECK fits every entry point but the number API stand-in.
 ENV NODE_ENV=production \
     PORT=8080 \
+    OPS_PORT=8080 \
     HOST=0.0.0.0
 WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules

@@ -202,7 +202,7 @@ shared_args=(--image "$IMAGE" --min-replicas 1 --max-replicas "$MAX_WATCHERS"
   --scale-rule-metadata "queueName=${QUEUE_NAME}" queueLength=64 "accountName=${STORAGE_ACCOUNT}"
   --scale-rule-identity "$identity_id" --args dist/watcher.js)
 env_vars=("${common_env[@]}" "STORAGE_QUEUE_URL=${queue_url}" "STORAGE_TABLE_URL=${table_url}"
-  "CODE_TABLE_NAME=${CODE_TABLE}" METRICS_ENABLED=true METRICS_AUTH=token
+  "CODE_TABLE_NAME=${CODE_TABLE}" OPS_PORT=8080 METRICS_ENABLED=true METRICS_AUTH=token
   "METRICS_TOKEN_SECRET_NAME=${METRICS_SECRET_NAME}" OTEL_SERVICE_NAME=integrated-auth-watcher)
 create_args=("${base_create[@]}")
 upsert_app "$WATCHER_APP"

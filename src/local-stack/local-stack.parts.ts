@@ -69,7 +69,8 @@ export function localStackParts(env: Record<string, string | undefined>): LocalS
     {
       name: 'watcher',
       script: 'dist/watcher.js',
-      ports: [],
+      env: { OPS_PORT: '9464' },
+      ports: [{ port: 9464, what: 'the watcher (health and metrics, OPS_PORT)' }],
       readyWhen: /Watcher receiving/,
     },
     {

@@ -153,3 +153,17 @@ export function contextFromTraceparent(traceparent: string | undefined, parent: 
 }
 
 export { SpanKind };
+
+/**
+ * For the watcher: handles one queue message inside a CONSUMER span that continues the producer's
+ * `traceparent` carried in the message (the request that issued the code), so one trace runs from
+ * the API's request through the queue to the table write.
+ */
+export function consumeInSpan<T>(queue: string, traceparent: unknown, attributes: Attributes, fn: () => Promise<T>): Promise<T> {
+  const parent = contextFromTraceparent(typeof traceparent === 'string' ? traceparent : undefined);
+  return inSpan(
+    `process ${queue}`,
+    { kind: SpanKind.CONSUMER, parent, attributes: { 'messaging.system': 'azure_storage_queue', 'messaging.destination.name': queue, 'messaging.operation.type': 'process', ...attributes } },
+    () => fn(),
+  );
+}

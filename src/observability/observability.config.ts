@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineConfigSection, envBoolean, envInt, optionalString, optionalUrl } from '../config/config-section.js';
+import { defineConfigSection, envInt, optionalString, optionalUrl } from '../config/config-section.js';
 
 export const TRACES_EXPORTERS = ['none', 'otlp', 'azure-monitor'] as const;
 export type TracesExporter = (typeof TRACES_EXPORTERS)[number];
@@ -17,6 +17,11 @@ export class ObservabilityConfig {
   readonly metricsAuth!: MetricsAuth;
   /** Name of the scrape token in the secret store (Key Vault in Azure, SECRET_<NAME> locally). */
   readonly metricsTokenSecretName!: string;
+  /**
+   * Port of the operations listener (/health/live, /metrics) of processes without an HTTP API of
+   * their own (the watcher); undefined = no listener. The API serves both on PORT.
+   */
+  readonly opsPort?: number;
   readonly tracesExporter!: TracesExporter;
   /** Where OTLP/HTTP trace exports are POSTed (…/v1/traces). */
   readonly otlpTracesUrl?: string;
@@ -33,6 +38,7 @@ export const observabilityConfigSection = defineConfigSection(
       METRICS_ENABLED: z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' }).optional(),
       METRICS_AUTH: z.enum(METRICS_AUTH_MODES).default('none'),
       METRICS_TOKEN_SECRET_NAME: z.string().min(1).default('metrics-scrape-token'),
+      OPS_PORT: envInt(-1, 0, 65535),
       TRACES_EXPORTER: z.enum(TRACES_EXPORTERS).default('none'),
       OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(),
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl(),
@@ -62,6 +68,7 @@ export const observabilityConfigSection = defineConfigSection(
     metricsEnabled: metricsEnabled(v.METRICS_ENABLED, v.NODE_ENV),
     metricsAuth: v.METRICS_AUTH,
     metricsTokenSecretName: v.METRICS_TOKEN_SECRET_NAME,
+    opsPort: v.OPS_PORT === -1 ? undefined : v.OPS_PORT,
     tracesExporter: v.TRACES_EXPORTER,
     otlpTracesUrl:
       v.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??

@@ -7,6 +7,7 @@ import type { QueueMessageEncoding } from '../queue/queue.config.js';
 import { decodeCodeMessage, encodeExpiryMessage } from './code-message.codec.js';
 import type { CodeLifecycle, ScheduledExpiry } from './code-lifecycle.js';
 import type { WatcherConfig } from './watcher.config.js';
+import { consumeInSpan, recordWatcherMessage } from '../observability/instruments.js';
 
 export interface WatcherLogger {
   log(message: string): void;
@@ -189,25 +190,31 @@ export class QueueWatcher {
         await this.toPoison(lease, `malformed: ${decoded.reason}`);
         return;
       }
-      const attempts = deliveries - decoded.message.priorDeliveries;
-      if (attempts > this.config.maxDequeueCount) {
-        // Earlier deliveries never settled (the process died or lost the lease each time).
-        await this.toPoison(lease, `delivered ${attempts} times without completing (MAX_DEQUEUE_COUNT ${this.config.maxDequeueCount})`);
-        return;
-      }
-      let result;
-      try {
-        result = await this.lifecycle.handle(decoded.message, now);
-      } catch (error) {
-        await this.failed(lease, error, attempts);
-        return;
-      }
-      if (result.expiry) await this.becomeExpiry(lease, result.expiry, now);
-      else await lease.delete();
-      const { outcome } = result;
-      this.stats.completed++;
-      this.stats.outcomes[outcome] = (this.stats.outcomes[outcome] ?? 0) + 1;
-      this.logger.debug(`${decoded.message.phase} → ${outcome} (message ${item.messageId}, delivery ${attempts}, ${decoded.format})`);
+      const { message } = decoded;
+      await consumeInSpan(this.queue.name, message.extra.traceparent, { 'code.phase': message.phase }, async () => {
+        const attempts = deliveries - decoded.message.priorDeliveries;
+        if (attempts > this.config.maxDequeueCount) {
+          // Earlier deliveries never settled (the process died or lost the lease each time).
+          await this.toPoison(lease, `delivered ${attempts} times without completing (MAX_DEQUEUE_COUNT ${this.config.maxDequeueCount})`);
+          return;
+        }
+        let result;
+        try {
+          result = await this.lifecycle.handle(decoded.message, now);
+        } catch (error) {
+          await this.failed(lease, error, attempts);
+          return;
+        }
+        if (result.expiry) await this.becomeExpiry(lease, result.expiry, now);
+        else await lease.delete();
+        const { outcome } = result;
+        this.stats.completed++;
+        this.stats.outcomes[outcome] = (this.stats.outcomes[outcome] ?? 0) + 1;
+        // Lag: from getcode's timestamp (activation) or from the code's expiry time (expiry).
+        const since = message.phase === 'activate' ? message.issuedAt : message.expiresAt;
+        recordWatcherMessage('processed', (this.clock().getTime() - since.getTime()) / 1000);
+        this.logger.debug(`${decoded.message.phase} → ${outcome} (message ${item.messageId}, delivery ${attempts}, ${decoded.format})`);
+      });
     } catch (error) {
       // Deleting or poisoning failed: the message reappears after its visibility timeout and is
       // handled again, idempotently.
@@ -234,6 +241,7 @@ export class QueueWatcher {
 
   private async failed(lease: LeasedMessage, error: unknown, deliveries: number): Promise<void> {
     this.stats.failed++;
+    recordWatcherMessage('failed');
     const reason = describeFailure(error);
     if (deliveries >= this.config.maxDequeueCount) {
       await this.toPoison(lease, `failed ${deliveries} times (MAX_DEQUEUE_COUNT ${this.config.maxDequeueCount}); last error: ${reason}`);
@@ -274,6 +282,7 @@ export class QueueWatcher {
     }
     await lease.delete();
     this.stats.poisoned++;
+    recordWatcherMessage('poisoned', item.insertedOn ? (this.clock().getTime() - item.insertedOn.getTime()) / 1000 : undefined);
     this.logger.warn(`Message ${item.messageId} moved to ${this.config.poisonQueueName}: ${reason}`);
   }
 

@@ -4,6 +4,7 @@ import type { LoadedConfig } from '../config/load-config.js';
 import { LoggingModule } from '../common/logging.module.js';
 import { CodeTableModule } from '../code-table/code-table.module.js';
 import { WatcherService } from './watcher.service.js';
+import { WatcherOpsModule } from '../observability/watcher-ops.module.js';
 
 /** The watcher's root module: config, logging, the code table and the receive loop. No HTTP. */
 @Module({})
@@ -11,7 +12,7 @@ export class WatcherModule {
   static forRoot(config: LoadedConfig): DynamicModule {
     return {
       module: WatcherModule,
-      imports: [AppConfigModule.forRoot(config), LoggingModule, CodeTableModule],
+      imports: [AppConfigModule.forRoot(config), LoggingModule, CodeTableModule, WatcherOpsModule],
       providers: [WatcherService],
     };
   }

@@ -3,6 +3,8 @@ import { httpConfigSection } from '../config/http.config.js';
 import { queueConfigSection } from '../queue/queue.config.js';
 import { codeTableConfigSection } from '../code-table/code-table.config.js';
 import { watcherConfigSection } from './watcher.config.js';
+import { secretsConfigSection } from '../secrets/secrets.config.js';
+import { observabilityConfigSection } from '../observability/observability.config.js';
 
 /** The watcher's configuration: the same sections (and variables) as the API where they overlap. */
 export const WATCHER_CONFIG_SECTIONS: ReadonlyArray<ConfigSection<object>> = [
@@ -10,4 +12,7 @@ export const WATCHER_CONFIG_SECTIONS: ReadonlyArray<ConfigSection<object>> = [
   queueConfigSection,
   codeTableConfigSection,
   watcherConfigSection,
+  // Telemetry, and the secret store for the metrics scrape token.
+  secretsConfigSection,
+  observabilityConfigSection,
 ];

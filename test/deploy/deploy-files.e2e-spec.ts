@@ -102,7 +102,7 @@ describe('deploy files: environment variables', () => {
     it('listens where its ports and probes say: containerPort = the port the entry point binds', () => {
       for (const c of containers) {
         const ports = new Map<string, number>((c.container.ports ?? []).map((p: { name: string; containerPort: number }) => [p.name, p.containerPort]));
-        const bound = Number(c.entry === 'dist/number-api.js' ? c.env.NUMBER_API_PORT : c.env.PORT);
+        const bound = Number({ 'dist/number-api.js': c.env.NUMBER_API_PORT, 'dist/watcher.js': c.env.OPS_PORT }[c.entry] ?? c.env.PORT);
         expect({ w: c.workload, ports: [...ports.values()] }).toEqual({ w: c.workload, ports: [bound] });
         for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
           const p = c.container[probe];

@@ -9,6 +9,7 @@ import { numberApiServerConfigSection } from '../../../src/number-api-server/num
 import { secretsConfigSection } from '../../../src/secrets/secrets.config.js';
 import { tiniAppConfigSection } from '../../../src/tiniapp/tiniapp.config.js';
 import { tikiStandinConfigSection } from '../../../src/tiki-standin/tiki-standin.config.js';
+import { devIdpConfigSection } from '../../../src/dev-idp/dev-idp.config.js';
 import { REPO_ROOT } from '../../support/processes.js';
 
 export { REPO_ROOT };
@@ -22,6 +23,8 @@ export const ENTRY_POINT_SECTIONS: Record<string, ReadonlyArray<ConfigSection<ob
   'dist/tiniapp-backend.js': TINIAPP_BACKEND_CONFIG_SECTIONS,
   // src/tiki-standin.ts: loadConfig(process.env, [tikiStandinConfigSection, tiniAppConfigSection, secretsConfigSection])
   'dist/tiki-standin.js': [tikiStandinConfigSection, tiniAppConfigSection, secretsConfigSection],
+  // src/dev-idp.ts: loadConfig(process.env, [devIdpConfigSection])
+  'dist/dev-idp.js': [devIdpConfigSection],
 };
 
 /**
