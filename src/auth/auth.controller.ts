@@ -11,6 +11,7 @@ import { safeReturnTo } from './return-to.js';
 import { SessionsService } from './sessions.service.js';
 import { escapeHtml } from '../dev-idp/html.js';
 import { AppError } from '../common/app-error.js';
+import { recordLogin } from '../observability/instruments.js';
 
 const TX_TTL_MS = 10 * 60 * 1000;
 
@@ -75,7 +76,9 @@ export class AuthController {
       res.clearCookie(txName, this.cookieOptions({ path: '/auth/callback' }));
       res.cookie(this.config.cookieName, cookie, this.cookieOptions({ path: '/', maxAge: this.config.sessionTtlSeconds * 1000 }));
       res.redirect(302, tx.returnTo);
+      recordLogin('ok', this.config.provider);
     } catch (error) {
+      recordLogin(error instanceof AppError ? error.code.toLowerCase() : 'error', this.config.provider);
       if (txName) res.clearCookie(txName, this.cookieOptions({ path: '/auth/callback' }));
       if (!(error instanceof AppError)) throw error;
       const reason = (error as { reason?: string }).reason ?? error.message;
