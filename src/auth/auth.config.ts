@@ -56,6 +56,12 @@ export class AuthConfig {
   readonly storageConnectionString?: string;
   readonly sessionTtlSeconds!: number;
   readonly sessionSecretName!: string;
+  /**
+   * How long an instance may reuse a session it read from the store (0 = read on every request).
+   * Logout on this instance is immediate either way; a back-channel logout handled by another
+   * instance reaches this one within this time.
+   */
+  readonly sessionCacheMs!: number;
   readonly cookieName!: string;
   readonly cookieSecure!: boolean;
   readonly refreshBeforeSeconds!: number;
@@ -124,6 +130,7 @@ export const authConfigSection = defineConfigSection(
       AZURE_STORAGE_CONNECTION_STRING: optionalString(),
       AUTH_SESSION_TTL_SECONDS: envInt(8 * 3600, 60, 30 * 86_400),
       AUTH_SESSION_SECRET_NAME: z.string().default('session-secret'),
+      AUTH_SESSION_CACHE_MS: envInt(0, 0, 60_000),
       AUTH_COOKIE_NAME: z.string().regex(/^[\w-]+$/, 'must be a cookie token').default('app_session'),
       AUTH_COOKIE_SECURE: envBoolean(true).optional(),
       AUTH_REFRESH_BEFORE_SECONDS: envInt(60, 0, 3600),
@@ -220,6 +227,7 @@ export const authConfigSection = defineConfigSection(
       storageConnectionString: v.AZURE_STORAGE_CONNECTION_STRING,
       sessionTtlSeconds: v.AUTH_SESSION_TTL_SECONDS,
       sessionSecretName: v.AUTH_SESSION_SECRET_NAME,
+      sessionCacheMs: v.AUTH_SESSION_CACHE_MS,
       cookieName: v.AUTH_COOKIE_NAME,
       // Secure everywhere except plain-http local development (browsers drop Secure cookies there).
       cookieSecure: v.AUTH_COOKIE_SECURE ?? (production || publicBaseUrl.startsWith('https:')),

@@ -41,8 +41,8 @@ export class AuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<RequestWithUser>();
 
     if (isPublic && !roles.length) {
-      // Recognise a signed-in browser (home page shows the name) without ever failing the request.
-      req.user = await this.fromSession(req).catch(() => undefined);
+      // Recognise a signed-in caller (the home page shows the name) without ever failing the request.
+      req.user = await this.authenticate(req).catch(() => undefined);
       return true;
     }
     const user = await this.authenticate(req);

@@ -32,6 +32,7 @@ export class SessionsService {
   private readonly logger = new Logger(SessionsService.name);
   private sealersPromise?: Promise<{ session: CookieSealer; transaction: CookieSealer }>;
   private readonly refreshing = new Map<string, Promise<StoredSession | undefined>>();
+  private readonly cache = new Map<string, { session: StoredSession; until: number }>();
   /** Refresh grants made, for tests and benchmarks. */
   refreshCount = 0;
 
@@ -90,10 +91,23 @@ export class SessionsService {
   async fromCookie(value: string | undefined): Promise<StoredSession | undefined> {
     const opened = (await this.sealers()).session.open<SessionCookie>(value);
     if (!opened || typeof opened.s !== 'string') return undefined;
-    const session = await this.store.get(opened.s);
+    const session = await this.read(opened.s);
     if (!session) return undefined;
     if (session.accessTokenExpiresAt - this.config.refreshBeforeSeconds * 1000 > Date.now()) return session;
     return this.refresh(session);
+  }
+
+  private async read(id: string): Promise<StoredSession | undefined> {
+    if (this.config.sessionCacheMs <= 0) return this.store.get(id);
+    const now = Date.now();
+    const hit = this.cache.get(id);
+    if (hit && hit.until > now && hit.session.expiresAt > now) return hit.session;
+    const session = await this.store.get(id);
+    if (session) {
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(id, { session, until: now + this.config.sessionCacheMs });
+    } else this.cache.delete(id);
+    return session;
   }
 
   private refresh(session: StoredSession): Promise<StoredSession | undefined> {
@@ -122,6 +136,7 @@ export class SessionsService {
         accessTokenExpiresAt: tokens.expiresAt,
       };
       await this.store.put(updated);
+      this.cache.delete(session.id);
       return updated;
     } catch (error) {
       // Another instance may have refreshed (and rotated the refresh token) a moment earlier.
@@ -138,11 +153,15 @@ export class SessionsService {
 
   async end(id: string, why: string): Promise<void> {
     this.logger.log(`Session ended: ${why}`);
+    this.cache.delete(id);
     await this.store.delete(id);
   }
 
   async endForIdpSession(match: { sid?: string; sub?: string }): Promise<number> {
     const n = await this.store.deleteWhere({ idpSid: match.sid, sub: match.sub });
+    for (const [id, entry] of this.cache) {
+      if ((match.sid && entry.session.idpSid === match.sid) || (!match.sid && match.sub && entry.session.sub === match.sub)) this.cache.delete(id);
+    }
     this.logger.log(`Back-channel logout ended ${n} session(s)`);
     return n;
   }

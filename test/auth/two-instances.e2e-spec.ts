@@ -13,6 +13,7 @@ describe('two app instances share sessions; back-channel logout reaches both', (
   let idp: RunningDevIdp;
   let a: AuthApp;
   let b: AuthApp;
+  let cached: AuthApp;
 
   beforeAll(async () => {
     const [portA, portB] = [await freePort(), await freePort()];
@@ -28,11 +29,13 @@ describe('two app instances share sessions; back-channel logout reaches both', (
     };
     a = await startAuthApp(portA, env);
     b = await startAuthApp(portB, env);
+    cached = await startAuthApp(await freePort(), { ...env, AUTH_SESSION_CACHE_MS: '400' });
   });
 
   afterAll(async () => {
     await a?.close();
     await b?.close();
+    await cached?.close();
     await idp?.close();
     await azurite?.stop();
   });
@@ -65,5 +68,20 @@ describe('two app instances share sessions; back-channel logout reaches both', (
 
     expect((await meOn(a, cookie)).status).toBe(401);
     expect((await meOn(b, cookie)).status).toBe(401);
+  });
+
+  it('an instance with AUTH_SESSION_CACHE_MS sees a back-channel logout within that time', async () => {
+    const browser = new HttpBrowser();
+    await login(browser, a.url);
+    const cookie = browser.cookies(a.url).get(COOKIE)!;
+    expect((await meOn(cached, cookie)).status).toBe(200); // now cached for 400 ms
+    const page = await browser.follow(`${idp.issuer}/session/end?client_id=${CLIENT_ID}`);
+    const html = await page.res.text();
+    const action = /<form[^>]*action="([^"]+)"/.exec(html)![1]!;
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!;
+    await browser.follow(new URL(action, page.url).href, undefined, { form: { xsrf, logout: 'yes' } });
+    expect((await meOn(a, cookie)).status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect((await meOn(cached, cookie)).status).toBe(401);
   });
 });

@@ -65,7 +65,7 @@ describe('browser: log in with the dev IdP, see a protected page, log out everyw
     await expectText('#profile-roles', DEMO_USER.roles.join(', '));
     await screenshot('profile');
     // The session cookie is not readable by page scripts.
-    expect(await page.evaluate(() => document.cookie)).not.toContain('app_session');
+    expect(await page.evaluate('document.cookie')).not.toContain('app_session');
 
     await page.click('#logout');
     await page.waitForURL(`${app.url}/`);
