@@ -4,8 +4,9 @@
 #   2. production install into a fresh directory: package.json + package-lock.json + dist/,
 #      `npm ci --omit=dev` (as the prod-deps + runtime stages do),
 #   3. check the three entry points are there and no dev dependency came along,
-#   4. start the API from that directory with NODE_ENV=production and PORT from the environment,
-#      wait for GET /health/live to answer 200, then stop it with SIGTERM and expect a clean exit.
+#   4. start each entry point from that directory with NODE_ENV=production: the API (PORT; GET
+#      /health/live), the watcher (OPS_PORT; GET /health/live) and the number API (GET with its
+#      key); each must answer 200, then stop on SIGTERM with exit code 0.
 # Usage: deploy/image/build-and-start.sh [--keep] [--skip-build]
 #   IMAGE_DIR=<dir>    install there instead of a temp dir (kept afterwards)
 #   PORT=<port>        port for the smoke start (default: a free one)
@@ -68,44 +69,58 @@ for dev in jest @swc/core supertest azurite playwright-core; do
 done
 log "entry points present: dist/main.js dist/watcher.js dist/number-api.js; no dev dependencies"
 
-port="${PORT:-$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")}"
-log "starting the API from $dir on port $port"
-# A production environment that validates without reaching anything: liveness needs no dependency.
-(
-  cd "$dir"
-  exec env -i PATH="$PATH" HOME="$dir" \
-    NODE_ENV=production PORT="$port" HOST=127.0.0.1 LOG_LEVEL=warn \
-    SECRETS_PROVIDER=local SECRET_THIRD_PARTY_API_KEY=image-smoke-key \
-    THIRD_PARTY_API_ENDPOINT=http://127.0.0.1:9/api/RandomNumber \
-    AZURE_STORAGE_CONNECTION_STRING='DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;' \
-    SECRETS_STARTUP_RETRY_MAX_DELAY_SECONDS=1 \
-    node dist/main.js
-) &
-api_pid=$!
+free_port() {
+  node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
 
-status=""
-for _ in $(seq 1 100); do
-  if ! kill -0 "$api_pid" 2>/dev/null; then
-    log "the API exited before answering"
-    wait "$api_pid" || true
+# A production environment that validates without reaching anything: none of the checks below
+# needs Azure Storage, Key Vault or the third-party API to answer.
+smoke_env=(
+  PATH="$PATH" HOME="$dir" NODE_ENV=production HOST=127.0.0.1 LOG_LEVEL=warn
+  SECRETS_PROVIDER=local SECRET_THIRD_PARTY_API_KEY=image-smoke-key SECRETS_STARTUP_RETRY_MAX_DELAY_SECONDS=1
+  THIRD_PARTY_API_ENDPOINT=http://127.0.0.1:9/api/RandomNumber
+  'AZURE_STORAGE_CONNECTION_STRING=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;'
+)
+
+# smoke <label> <entry> <url to GET> [VAR=value…]: start the entry point from the install, wait for
+# the URL to answer 200, then SIGTERM it and expect a clean exit.
+smoke() {
+  local label="$1" entry="$2" url="$3"
+  shift 3
+  log "starting the $label ($entry) from $dir"
+  (cd "$dir" && exec env -i "${smoke_env[@]}" "$@" node "$entry") &
+  api_pid=$!
+  local status=""
+  for _ in $(seq 1 100); do
+    if ! kill -0 "$api_pid" 2>/dev/null; then
+      log "the $label exited before answering"
+      wait "$api_pid" || true
+      exit 1
+    fi
+    status="$(node -e "fetch('$url').then(async r=>console.log(r.status+' '+(await r.text())),()=>console.log('down'))")"
+    case "$status" in 200*) break ;; esac
+    sleep 0.2
+  done
+  case "$status" in
+    200*) log "$label: GET /${url#http://127.0.0.1:*/} -> $status" ;;
+    *) log "$label: GET $url never answered 200 (last: $status)"; exit 1 ;;
+  esac
+  kill -TERM "$api_pid"
+  local code=0
+  wait "$api_pid" || code=$?
+  api_pid=""
+  if [ "$code" -ne 0 ]; then
+    log "the $label exited with $code after SIGTERM"
     exit 1
   fi
-  status="$(node -e "fetch('http://127.0.0.1:$port/health/live').then(async r=>console.log(r.status+' '+(await r.text())),()=>console.log('down'))")"
-  case "$status" in 200*) break ;; esac
-  sleep 0.2
-done
-case "$status" in
-  200*) log "GET /health/live -> $status" ;;
-  *) log "GET /health/live never answered 200 (last: $status)"; exit 1 ;;
-esac
+  log "$label stopped cleanly on SIGTERM"
+}
 
-kill -TERM "$api_pid"
-code=0
-wait "$api_pid" || code=$?
-api_pid=""
-if [ "$code" -ne 0 ]; then
-  log "the API exited with $code after SIGTERM"
-  exit 1
-fi
-log "stopped cleanly on SIGTERM"
-echo "image smoke test passed: /health/live 200 from a production install in $dir"
+port="${PORT:-$(free_port)}"
+smoke API dist/main.js "http://127.0.0.1:$port/health/live" PORT="$port"
+ops_port="$(free_port)"
+smoke watcher dist/watcher.js "http://127.0.0.1:$ops_port/health/live" OPS_PORT="$ops_port"
+numbers_port="$(free_port)"
+smoke "number API" dist/number-api.js "http://127.0.0.1:$numbers_port/api/RandomNumber?code=image-smoke-key" \
+  NUMBER_API_PORT="$numbers_port"
+echo "image smoke test passed: the API, the watcher and the number API start from a production install in $dir"
