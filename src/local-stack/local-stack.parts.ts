@@ -44,7 +44,7 @@ function azurite(service: 'queue' | 'table', port: number): LocalStackPart {
   return {
     name: `azurite-${service}`,
     script: azuriteScript(service),
-    args: [`--${service}Host`, '127.0.0.1', `--${service}Port`, String(port), '--location', '.data/azurite', '--skipApiVersionCheck', '--disableProductStyleUrl'],
+    args: [`--${service}Host`, '127.0.0.1', `--${service}Port`, String(port), '--location', '.data/azurite', '--skipApiVersionCheck', '--disableProductStyleUrl', '--silent'],
     ports: [{ port, what: `Azurite ${service}` }],
     readyWhen: /successfully (listens|started)/,
     stopSignal: 'SIGINT',
