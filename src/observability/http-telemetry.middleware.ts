@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { context, propagation, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { recordHttpRequest, tracer } from './instruments.js';
+import { recordHttpRequest, tracer, tracingWanted } from './instruments.js';
 
 /**
  * One server span and one latency observation per request. The span continues the caller's W3C
@@ -10,7 +10,15 @@ import { recordHttpRequest, tracer } from './instruments.js';
  */
 export function httpTelemetryMiddleware(req: Request, res: Response, next: NextFunction): void {
   const started = process.hrtime.bigint();
-  const parent = propagation.extract(context.active(), req.headers);
+  const parent = req.headers.traceparent === undefined ? context.active() : propagation.extract(context.active(), req.headers);
+  if (!tracingWanted(parent)) {
+    // No exporter and no caller's trace: only the latency histogram, no span or context switch.
+    res.once('close', () => {
+      recordHttpRequest({ route: routeOf(req), method: req.method, status: res.headersSent ? res.statusCode : 499 }, Number(process.hrtime.bigint() - started) / 1e9);
+    });
+    next();
+    return;
+  }
   const span = tracer().startSpan(
     `${req.method} request`,
     { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': req.path } },

@@ -1,4 +1,5 @@
 import {
+  INVALID_SPAN_CONTEXT,
   context,
   metrics,
   propagation,
@@ -112,6 +113,22 @@ export function tracer() {
   return trace.getTracer(INSTRUMENTATION_SCOPE);
 }
 
+let spansRecorded = false;
+
+/** Set by startTelemetry when a trace exporter is registered (spans are then recorded). */
+export function setTracingEnabled(enabled: boolean): void {
+  spansRecorded = enabled;
+}
+
+/**
+ * True when there is a trace to create or continue: spans are recorded, or a caller's trace
+ * context is active (its traceparent must still be passed on). Otherwise tracing is skipped
+ * entirely on the hot path.
+ */
+export function tracingWanted(parent: Context = context.active()): boolean {
+  return spansRecorded || trace.getSpanContext(parent) !== undefined;
+}
+
 /**
  * Runs `fn` inside a new span that is active for everything `fn` awaits; the span ends when `fn`
  * settles and is marked as an error when it throws.
@@ -122,6 +139,7 @@ export async function inSpan<T>(
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
   const parent = options.parent ?? context.active();
+  if (!tracingWanted(parent)) return fn(trace.wrapSpanContext(INVALID_SPAN_CONTEXT));
   const span = tracer().startSpan(name, { kind: options.kind, attributes: options.attributes }, parent);
   try {
     return await context.with(trace.setSpan(parent, span), () => fn(span));

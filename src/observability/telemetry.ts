@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AsyncLocalStorageContextManager } from './async-context-manager.js';
 import { AzureMonitorTraceExporter } from './azure-monitor-trace-exporter.js';
 import type { ObservabilityConfig } from './observability.config.js';
+import { setTracingEnabled } from './instruments.js';
 
 /** The process's OpenTelemetry SDK: one meter provider (read by /metrics), one tracer provider. */
 export interface Telemetry {
@@ -45,6 +46,7 @@ export function startTelemetry(config: ObservabilityConfig): Telemetry {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   if (tracerProvider) trace.setGlobalTracerProvider(tracerProvider);
+  setTracingEnabled(tracerProvider !== undefined);
   metrics.setGlobalMeterProvider(meterProvider);
 
   const telemetry: Telemetry = {
@@ -54,6 +56,7 @@ export function startTelemetry(config: ObservabilityConfig): Telemetry {
     flush: async () => tracerProvider?.forceFlush(),
     async shutdown() {
       await Promise.allSettled([tracerProvider?.shutdown(), meterProvider.shutdown()]);
+      setTracingEnabled(false);
       trace.disable();
       metrics.disable();
       propagation.disable();
