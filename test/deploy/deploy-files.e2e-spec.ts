@@ -195,6 +195,13 @@ describe('deploy files: image entry points', () => {
     expect(dockerfile).toMatch(/^CMD \["dist\/main\.js"\]$/m);
     expect(readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8')).toMatch(/^node_modules$/m);
   });
+
+  it('the Dockerfile sets only known variables', () => {
+    const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
+    const names = [...dockerfile.matchAll(/^ENV (.+)$/gm)].flatMap((m) => [...m[1]!.matchAll(/([A-Z][A-Z0-9_]*)=/g)].map((n) => n[1]!));
+    expect(names).toEqual(expect.arrayContaining(['NODE_ENV', 'PORT', 'OPS_PORT']));
+    expect(names.filter((n) => !isKnownVariable(n))).toEqual([]);
+  });
 });
 
 describe('deploy files: scripts', () => {
