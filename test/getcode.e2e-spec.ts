@@ -17,6 +17,7 @@ describe('GET /api/v1/getcode against real Azurite', () => {
     SECRET_THIRD_PARTY_API_KEY: numbers.validKey,
     AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
     QUEUE_CREATE_IF_MISSING: 'true',
+    CODE_TABLE_CREATE_IF_MISSING: 'true',
     THIRD_PARTY_API_TIMEOUT_MS: '500',
     QUEUE_MAX_TRIES: '2',
     QUEUE_REQUEST_TIMEOUT_MS: '1000',
@@ -24,7 +25,7 @@ describe('GET /api/v1/getcode against real Azurite', () => {
   });
 
   beforeAll(async () => {
-    [azurite, numbers] = await Promise.all([startAzurite({ table: false }), new NumberApiDouble().start()]);
+    [azurite, numbers] = await Promise.all([startAzurite(), new NumberApiDouble().start()]);
     running = await startApp(env());
   });
 
@@ -101,7 +102,12 @@ describe('GET /api/v1/getcode against real Azurite', () => {
     expect(home.text).toContain('href="./api/v1/getcode"');
     await request(running.url).get('/health/live').expect(200);
     const ready = await request(running.url).get('/health/ready').expect(200);
-    expect(ready.body.info).toMatchObject({ secrets: { status: 'up' }, queue: { status: 'up' }, numberApi: { status: 'up' } });
+    expect(ready.body.info).toMatchObject({
+      secrets: { status: 'up' },
+      queue: { status: 'up' },
+      numberApi: { status: 'up' },
+      codeTable: { status: 'up' },
+    });
     const docs = await request(running.url).get('/docs-json').expect(200);
     expect(Object.keys(docs.body.paths)).toContain('/api/v1/getcode');
   });

@@ -78,10 +78,11 @@ describe('getcode with SECRETS_PROVIDER=keyvault', () => {
     THIRD_PARTY_API_ENDPOINT: numbers.url,
     AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
     QUEUE_CREATE_IF_MISSING: 'true',
+    CODE_TABLE_CREATE_IF_MISSING: 'true',
   });
 
   beforeAll(async () => {
-    [vault, azurite, numbers] = await Promise.all([new KeyVaultDouble().start(), startAzurite({ table: false }), new NumberApiDouble().start()]);
+    [vault, azurite, numbers] = await Promise.all([new KeyVaultDouble().start(), startAzurite(), new NumberApiDouble().start()]);
     Object.assign(process.env, vault.credentialEnv());
   });
 

@@ -6,10 +6,11 @@ import { ApiTags } from '@nestjs/swagger';
 import { SecretsService } from '../secrets/secrets.service.js';
 import { CodeQueue } from '../queue/code-queue.js';
 import { NumberApi } from '../number-api/number-api.js';
+import { CodeTable } from '../code-table/code-table.js';
 
 /**
- * Liveness says the process serves HTTP; readiness says it can issue a code: required secrets
- * loaded, queue reachable, number API answering. Dependency checks are cached briefly so a probe
+ * Liveness says the process serves HTTP; readiness says it can issue and verify codes: required
+ * secrets loaded, queue reachable, number API answering, code table reachable. Dependency checks are cached briefly so a probe
  * storm is not a load test on Key Vault, Storage or the third party.
  */
 @ApiTags('health')
@@ -22,6 +23,7 @@ export class HealthController {
     private readonly secrets: SecretsService,
     private readonly queue: CodeQueue,
     private readonly numbers: NumberApi,
+    private readonly codeTable: CodeTable,
   ) {}
 
   @Get('live')
@@ -54,6 +56,8 @@ export class HealthController {
       },
       () => this.indicators.check('queue').attempt(() => this.queue.ping()).withTimeout(3000).cacheFor(5000),
       () => this.indicators.check('numberApi').attempt(() => this.numbers.ping()).withTimeout(5000).cacheFor(10_000),
+      // POST /api/v1/verifycode reads and consumes codes there.
+      () => this.indicators.check('codeTable').attempt(() => this.codeTable.ping()).withTimeout(3000).cacheFor(5000),
     ]);
   }
 }
