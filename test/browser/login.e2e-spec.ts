@@ -1,6 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+
+const CHROMIUM = '/usr/bin/chromium';
 import type { RunningDevIdp } from '../../src/dev-idp/dev-idp.js';
 import { DEMO_USER } from '../../src/dev-idp/dev-idp.js';
 import { freePort, startAuthApp, startTestIdp, type AuthApp } from '../auth/support/oidc-harness.js';
@@ -31,7 +34,10 @@ describe('browser: log in with the dev IdP, see a protected page, log out everyw
     const port = await freePort();
     idp = await startTestIdp([`http://127.0.0.1:${port}`]);
     app = await startAuthApp(port, { AUTH_PROVIDER: 'dev', OIDC_ISSUER_URL: idp.issuer, AUTH_SESSION_STORE: 'memory' });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`The browser test drives Debian's Chromium at ${CHROMIUM}: install it with "apt-get install chromium" (.ci/run does).`);
+    }
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     page = await (await browser.newContext()).newPage();
     page.setDefaultTimeout(10_000);
   }, 60_000);
