@@ -43,7 +43,8 @@ describe('Key Vault read metrics', () => {
   });
 
   it('counts successful and failed reads; the scrape token itself comes from Key Vault', async () => {
-    await request(running.url).get('/api/v1/getcode').expect(200);
+    const first = await request(running.url).get('/api/v1/getcode');
+    expect({ status: first.status, body: first.body }).toEqual({ status: 200, body: expect.objectContaining({ code: expect.any(String) }) });
     await request(running.url).get('/metrics').expect(401);
     const res = await request(running.url).get('/metrics').set('Authorization', 'Bearer vault-scrape-token').expect(200);
     // The function key and the scrape token: one read each, then served from the cache.

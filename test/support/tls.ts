@@ -1,4 +1,4 @@
-import { getCACertificates, setDefaultCACertificates } from 'node:tls';
+import tls, { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { generate } from 'selfsigned';
 
 export interface TestCertificate {
@@ -6,10 +6,11 @@ export interface TestCertificate {
   key: string;
 }
 
-// One certificate per process, shared by every test file a Jest worker runs (module registries are
-// per file, globalThis is not): trusting a second one later would not reach TLS contexts already
-// made with the first.
-const shared = globalThis as { __testCertificate?: Promise<TestCertificate>; __testCertificateTrusted?: boolean };
+// One certificate per process, shared by every test file a Jest worker runs: trusting a second one
+// later would not reach TLS contexts already made with the first. Jest gives each test file its own
+// module registry and its own globalThis, so the state hangs on the node:tls module object, which
+// is the process's one copy in every file.
+const shared = tls as unknown as { __testCertificate?: Promise<TestCertificate>; __testCertificateTrusted?: boolean };
 
 /** A self-signed certificate for 127.0.0.1/localhost, made once per process. */
 export function testCertificate(): Promise<TestCertificate> {
