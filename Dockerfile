@@ -27,7 +27,9 @@ RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean -
 FROM ${NODE_IMAGE} AS runtime
 # OPS_PORT: where the watcher serves /health/live and /metrics (the API serves them on PORT),
 # so the one HEALTHCHECK fits every entry point but the number API stand-in.
+# NODE_OPTIONS: 8 MB semi-spaces, as `npm run start:prod` (lower peak RSS, same throughput).
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=8 \
     PORT=8080 \
     OPS_PORT=8080 \
     HOST=0.0.0.0

@@ -76,7 +76,7 @@ free_port() {
 # A production environment that validates without reaching anything: none of the checks below
 # needs Azure Storage, Key Vault or the third-party API to answer.
 smoke_env=(
-  PATH="$PATH" HOME="$dir" NODE_ENV=production HOST=127.0.0.1 LOG_LEVEL=warn
+  PATH="$PATH" HOME="$dir" NODE_ENV=production NODE_OPTIONS=--max-semi-space-size=8 HOST=127.0.0.1 LOG_LEVEL=warn
   SECRETS_PROVIDER=local SECRET_THIRD_PARTY_API_KEY=image-smoke-key SECRETS_STARTUP_RETRY_MAX_DELAY_SECONDS=1
   THIRD_PARTY_API_ENDPOINT=http://127.0.0.1:9/api/RandomNumber
   'AZURE_STORAGE_CONNECTION_STRING=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;'

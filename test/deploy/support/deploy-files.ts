@@ -42,8 +42,11 @@ export const AZURE_SDK_VARIABLES = [
   'IDENTITY_HEADER',
 ];
 
+/** Node's own runtime variables that deploy files may set. */
+export const NODE_RUNTIME_VARIABLES = ['NODE_OPTIONS'];
+
 const allSections = [...new Set(Object.values(ENTRY_POINT_SECTIONS).flat())];
-const knownNames = new Set([...allSections.flatMap((s) => s.variables), ...AZURE_SDK_VARIABLES]);
+const knownNames = new Set([...allSections.flatMap((s) => s.variables), ...AZURE_SDK_VARIABLES, ...NODE_RUNTIME_VARIABLES]);
 const knownPrefixes = allSections.flatMap((s) => s.variablePrefixes);
 
 export function isKnownVariable(name: string): boolean {
