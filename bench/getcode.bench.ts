@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,10 @@ interface Measured {
 export const getcodeBench: BenchSection = {
   name: 'getcode',
   async run(): Promise<BenchResult> {
+    // The server under test gets a CPU of its own; this process (autocannon, the Key Vault double)
+    // and the dependencies it spawns (Azurite, the number API) share the other. Otherwise the
+    // figures mostly measure how the load generator and Azurite steal CPU from the server.
+    const pinned = pinSelf('0');
     const azurite = await startAzurite({ table: false });
     const vault = await new KeyVaultDouble().start();
     vault.secrets.set('third-party-api-key', KEY);
@@ -61,7 +66,7 @@ export const getcodeBench: BenchSection = {
       NODE_EXTRA_CA_CERTS: caFile,
       THIRD_PARTY_API_ENDPOINT: numberApiUrl,
       AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
-    }, /API listening/);
+    }, /API listening/, pinned ? '1' : undefined);
 
     const refPort = await freePort();
     const reference = await startNode(
@@ -69,6 +74,7 @@ export const getcodeBench: BenchSection = {
       [JSON.stringify({ port: refPort, numberApiUrl, key: KEY, connectionString: azurite.connectionString, queueName: QUEUE })],
       {},
       /reference listening/,
+      pinned ? '1' : undefined,
     );
 
     try {
@@ -92,6 +98,9 @@ export const getcodeBench: BenchSection = {
       const refRss = peakRssMb(reference.child.pid!);
       const lines = [
         `Load: autocannon, ${CONNECTIONS} connections, ${DURATION_S} s × ${ROUNDS} rounds per server (after ${WARMUP_S} s warm-up), same Azurite (in memory) and number API.`,
+        pinned
+          ? 'CPU layout: the server under test (app or reference) alone on CPU 1; autocannon, Azurite, the number API and the Key Vault double on CPU 0.'
+          : 'CPU layout: unpinned (taskset or a second CPU is missing): load generator and dependencies compete with the server under test.',
         '',
         ...markdownTable(
           ['server', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'CPU ms/req', 'peak RSS MB'],
@@ -118,6 +127,7 @@ export const getcodeBench: BenchSection = {
       for (const p of [reference, app, numberApi]) await stopNode(p.child);
       await vault.stop();
       await azurite.stop();
+      if (pinned) pinSelf(`0-${availableParallelism() - 1}`);
     }
   },
 };
@@ -154,8 +164,27 @@ export function productionNodeFlags(): string[] {
   return pkg.scripts['start:prod']!.split(/\s+/).filter((t) => t.startsWith('--') && !t.startsWith('--env-file'));
 }
 
-export async function startNode(script: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess }> {
-  const child = spawn(process.execPath, [...productionNodeFlags(), script, ...args], {
+/** Sets this process's CPU affinity (all threads); later children inherit it. False if impossible. */
+function pinSelf(cpus: string): boolean {
+  if (availableParallelism() < 2) return false;
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function startNode(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+  cpu?: string,
+): Promise<{ child: ChildProcess }> {
+  const argv = [...productionNodeFlags(), script, ...args];
+  // taskset execs node in place, so the pid (and /proc figures) are node's.
+  const child = spawn(cpu ? 'taskset' : process.execPath, cpu ? ['-c', cpu, process.execPath, ...argv] : argv, {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
