@@ -7,6 +7,7 @@ import { ConfigValidationError } from './config/config.errors.js';
 import { httpConfigSection } from './config/http.config.js';
 import { WatcherModule } from './watcher/watcher.module.js';
 import { WATCHER_CONFIG_SECTIONS } from './watcher/watcher.sections.js';
+import { exitGracefullyOnSignals } from './common/graceful-shutdown.js';
 
 /**
  * The queue watcher (`npm run start:watcher`): keeps the valid-code table from code-requests. Run as
@@ -20,23 +21,12 @@ async function main(): Promise<void> {
   app.useLogger(app.get(Logger));
   await app.init();
   const logger = new NestLogger('Watcher');
-  const shutdown = (signal: NodeJS.Signals) => {
-    logger.log(`${signal}: stopping (finishing the batch in hand, up to ${http.shutdownTimeoutMs} ms)`);
-    const force = setTimeout(() => {
-      logger.error(`Shutdown took longer than ${http.shutdownTimeoutMs} ms; exiting (unsettled messages reappear after their visibility timeout)`);
-      process.exit(1);
-    }, http.shutdownTimeoutMs);
-    force.unref();
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error(`Shutdown failed: ${(error as Error).message}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  exitGracefullyOnSignals(() => app.close(), {
+    finishing: 'finishing the batch in hand',
+    onTimeout: 'unsettled messages reappear after their visibility timeout',
+    timeoutMs: http.shutdownTimeoutMs,
+    logger,
+  });
 }
 
 main().catch((error: unknown) => {
