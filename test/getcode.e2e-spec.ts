@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { startAzurite, type AzuriteHandle } from './support/azurite.js';
 import { NumberApiDouble } from './support/number-api-double.js';
-import { startApp, type RunningApp } from './support/app.js';
+import { getcodeEnv, startApp, type RunningApp } from './support/app.js';
 import { drainQueue } from './support/queue.js';
 import { CODE_PATTERN } from '../src/codes/code-generator.js';
 
@@ -13,10 +13,7 @@ describe('GET /api/v1/getcode against real Azurite', () => {
   let running: RunningApp;
 
   const env = () => ({
-    THIRD_PARTY_API_ENDPOINT: numbers.url,
-    SECRET_THIRD_PARTY_API_KEY: numbers.validKey,
-    AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
-    QUEUE_CREATE_IF_MISSING: 'true',
+    ...getcodeEnv(azurite, numbers),
     CODE_TABLE_CREATE_IF_MISSING: 'true',
     THIRD_PARTY_API_TIMEOUT_MS: '500',
     QUEUE_MAX_TRIES: '2',
@@ -124,13 +121,7 @@ describe('getcode with QUEUE_MESSAGE_ENCODING=base64', () => {
   it('writes base64 JSON, as an Azure Functions queue trigger expects', async () => {
     const azurite = await startAzurite({ table: false });
     const numbers = await new NumberApiDouble().start();
-    const running = await startApp({
-      THIRD_PARTY_API_ENDPOINT: numbers.url,
-      SECRET_THIRD_PARTY_API_KEY: numbers.validKey,
-      AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
-      QUEUE_CREATE_IF_MISSING: 'true',
-      QUEUE_MESSAGE_ENCODING: 'base64',
-    });
+    const running = await startApp(getcodeEnv(azurite, numbers, { QUEUE_MESSAGE_ENCODING: 'base64' }));
     try {
       const res = await request(running.url).get('/api/v1/getcode').expect(200);
       const [raw] = await drainQueue(azurite.connectionString, QUEUE);
@@ -148,15 +139,7 @@ describe('getcode when the queue is down', () => {
   it('answers 503 and returns no code; recovers when the queue is back', async () => {
     const azurite = await startAzurite({ table: false });
     const numbers = await new NumberApiDouble().start();
-    const running = await startApp({
-      THIRD_PARTY_API_ENDPOINT: numbers.url,
-      SECRET_THIRD_PARTY_API_KEY: numbers.validKey,
-      AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
-      QUEUE_CREATE_IF_MISSING: 'true',
-      QUEUE_MAX_TRIES: '2',
-      QUEUE_REQUEST_TIMEOUT_MS: '1000',
-      QUEUE_RETRY_DELAY_MS: '50',
-    });
+    const running = await startApp(getcodeEnv(azurite, numbers, { QUEUE_MAX_TRIES: '2', QUEUE_REQUEST_TIMEOUT_MS: '1000', QUEUE_RETRY_DELAY_MS: '50' }));
     try {
       await request(running.url).get('/api/v1/getcode').expect(200);
       await azurite.stop();

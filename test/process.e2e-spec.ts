@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { startAzurite, type AzuriteHandle } from './support/azurite.js';
 import { NumberApiDouble } from './support/number-api-double.js';
-import { startApp } from './support/app.js';
+import { getcodeEnv, startApp } from './support/app.js';
 import { freePort } from './support/ports.js';
 import { spawnEntry } from './support/processes.js';
 import { drainQueue } from './support/queue.js';
@@ -22,10 +22,7 @@ describe('the API as a process (node dist/main.js)', () => {
   const env = (port: number) => ({
     PORT: String(port),
     HOST: '127.0.0.1',
-    THIRD_PARTY_API_ENDPOINT: numbers.url,
-    SECRET_THIRD_PARTY_API_KEY: numbers.validKey,
-    AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
-    QUEUE_CREATE_IF_MISSING: 'true',
+    ...getcodeEnv(azurite, numbers),
   });
 
   it('refuses to start on bad configuration, naming each variable, and exits 1', async () => {
@@ -77,14 +74,7 @@ describe('rate limiting', () => {
   it('answers 429 JSON with Retry-After past THROTTLE_LIMIT, and never throttles health probes', async () => {
     const azurite = await startAzurite({ table: false });
     const numbers = await new NumberApiDouble().start();
-    const running = await startApp({
-      THIRD_PARTY_API_ENDPOINT: numbers.url,
-      SECRET_THIRD_PARTY_API_KEY: numbers.validKey,
-      AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
-      QUEUE_CREATE_IF_MISSING: 'true',
-      THROTTLE_LIMIT: '3',
-      THROTTLE_TTL_SECONDS: '60',
-    });
+    const running = await startApp(getcodeEnv(azurite, numbers, { THROTTLE_LIMIT: '3', THROTTLE_TTL_SECONDS: '60' }));
     try {
       for (let i = 0; i < 3; i++) await request(running.url).get('/api/v1/getcode').expect(200);
       const limited = await request(running.url).get('/api/v1/getcode').expect(429);

@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from '../../src/app.factory.js';
+import type { AzuriteHandle } from './azurite.js';
+import type { NumberApiDouble } from './number-api-double.js';
 
 export interface RunningApp {
   app: NestExpressApplication;
@@ -17,4 +19,22 @@ export async function startApp(env: Record<string, string | undefined>): Promise
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
+
+/**
+ * The environment of an API wired to a test Azurite and number API double (local secrets, queue
+ * created on start), plus `extra`.
+ */
+export function getcodeEnv(
+  azurite: AzuriteHandle,
+  numbers: NumberApiDouble,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    THIRD_PARTY_API_ENDPOINT: numbers.url,
+    SECRET_THIRD_PARTY_API_KEY: numbers.validKey,
+    AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+    QUEUE_CREATE_IF_MISSING: 'true',
+    ...extra,
+  };
 }
