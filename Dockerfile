@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1.7
 # One image, three entry points (the API is the default command):
-#   docker run IMAGE                          # the API            (node dist/main.js)
-#   docker run IMAGE dist/watcher.js          # the queue watcher  (health + metrics on PORT)
-#   docker run IMAGE dist/number-api.js       # the number API stand-in (listens on NUMBER_API_PORT)
+#   docker run IMAGE                          # the API            (node dist/apps/api/main.js)
+#   docker run IMAGE dist/apps/watcher/main.js   # the queue watcher  (health + metrics on PORT)
+#   docker run IMAGE dist/dev/number-api/main.js # the number API stand-in (listens on NUMBER_API_PORT)
 # deploy/image/build-and-start.sh runs the same build and start steps without Docker (tests use it).
 
 ARG NODE_IMAGE=node:24-bookworm-slim
@@ -45,4 +45,4 @@ HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/health/live').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # exec form: node is PID 1's only child-free process and receives SIGTERM for graceful shutdown.
 ENTRYPOINT ["node"]
-CMD ["dist/main.js"]
+CMD ["dist/apps/api/main.js"]

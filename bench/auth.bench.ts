@@ -62,9 +62,9 @@ export const authBench: BenchSection = {
           SECRET_OIDC_CLIENT_SECRET: CLIENT_SECRET,
           SECRET_SESSION_SECRET: SESSION_SECRET,
       };
-      app = await startNode('dist/main.js', [], appEnv, /API listening/);
+      app = await startNode('dist/apps/api/main.js', [], appEnv, /API listening/);
       // A second instance on the same session table that may reuse a session read for 2 s.
-      cachedApp = await startNode('dist/main.js', [], { ...appEnv, PORT: String(cachedPort), AUTH_SESSION_CACHE_MS: '2000' }, /API listening/);
+      cachedApp = await startNode('dist/apps/api/main.js', [], { ...appEnv, PORT: String(cachedPort), AUTH_SESSION_CACHE_MS: '2000' }, /API listening/);
       const cachedUrl = `http://127.0.0.1:${cachedPort}`;
 
       // (1) Login round trips, interleaved with anonymous requests as the in-run reference.

@@ -47,14 +47,14 @@ export const getcodeBench: BenchSection = {
     await queue.createIfNotExists();
 
     const numberPort = await freePort();
-    const numberApi = await startNode('dist/number-api.js', [], {
+    const numberApi = await startNode('dist/dev/number-api/main.js', [], {
       NUMBER_API_PORT: String(numberPort),
       SECRET_THIRD_PARTY_API_KEY: KEY,
     }, /Number API listening/);
     const numberApiUrl = `http://127.0.0.1:${numberPort}/api/RandomNumber`;
 
     const appPort = await freePort();
-    const app = await startNode('dist/main.js', [], {
+    const app = await startNode('dist/apps/api/main.js', [], {
       PORT: String(appPort),
       HOST: '127.0.0.1',
       NODE_ENV: 'production',

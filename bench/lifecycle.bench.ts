@@ -60,7 +60,7 @@ export const lifecycleBench: BenchSection = {
         [
           ['bare loop: receive → insert + send expiry (seed 001) → delete', runs.seed.map((r) => fixed(r)).join(', '), fixed(bareRate)],
           ['bare loop: receive → insert → delete (no expiry)', runs.minimal.map((r) => fixed(r)).join(', '), fixed(minimalRate)],
-          ['the watcher (dist/watcher.js)', runs.watcher.map((r) => fixed(r)).join(', '), fixed(watcherRate)],
+          ['the watcher (dist/apps/watcher/main.js)', runs.watcher.map((r) => fixed(r)).join(', '), fixed(watcherRate)],
           ['watcher / seed loop', '', ratio(watcherRate, bareRate)],
           ['watcher / no-expiry loop', '', ratio(watcherRate, minimalRate)],
         ],
@@ -117,7 +117,7 @@ async function drainRun(kind: Consumer): Promise<number> {
     }
     const consumer =
       kind === 'watcher'
-        ? await startNode('dist/watcher.js', [], watcherEnv(azurite), /Watcher receiving/)
+        ? await startNode('dist/apps/watcher/main.js', [], watcherEnv(azurite), /Watcher receiving/)
         : await startNode('.build/bench/lifecycle-bare-loop.js', [JSON.stringify({ connectionString: azurite.connectionString, queueName, tableName, batch: BATCH, mode: kind })], {}, /bare loop receiving/);
     const started = performance.now();
     let elapsed = 0;
@@ -164,10 +164,10 @@ interface LatencyPhase {
  */
 async function latencyUnderLoad(azurite: AzuriteHandle): Promise<LatencyPhase[]> {
   const numberPort = await freePort();
-  const numberApi = await startNode('dist/number-api.js', [], { NUMBER_API_PORT: String(numberPort), SECRET_THIRD_PARTY_API_KEY: KEY }, /Number API listening/);
+  const numberApi = await startNode('dist/dev/number-api/main.js', [], { NUMBER_API_PORT: String(numberPort), SECRET_THIRD_PARTY_API_KEY: KEY }, /Number API listening/);
   const appPort = await freePort();
   const storage = { AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, QUEUE_CREATE_IF_MISSING: 'true', CODE_TABLE_CREATE_IF_MISSING: 'true' };
-  const app = await startNode('dist/main.js', [], {
+  const app = await startNode('dist/apps/api/main.js', [], {
     ...storage,
     PORT: String(appPort),
     HOST: '127.0.0.1',
@@ -177,7 +177,7 @@ async function latencyUnderLoad(azurite: AzuriteHandle): Promise<LatencyPhase[]>
     SECRET_THIRD_PARTY_API_KEY: KEY,
     THIRD_PARTY_API_ENDPOINT: `http://127.0.0.1:${numberPort}/api/RandomNumber`,
   }, /API listening/);
-  const watcher = await startNode('dist/watcher.js', [], watcherEnv(azurite, storage), /Watcher receiving/);
+  const watcher = await startNode('dist/apps/watcher/main.js', [], watcherEnv(azurite, storage), /Watcher receiving/);
   const table = new AzureTableCodeTable(loadConfig(storage, [codeTableConfigSection]).get(codeTableConfigSection));
   const queue = new QueueClient(azurite.connectionString, 'code-requests');
   const url = `http://127.0.0.1:${appPort}/api/v1/getcode`;

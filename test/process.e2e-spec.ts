@@ -6,7 +6,7 @@ import { freePort } from './support/ports.js';
 import { spawnEntry } from './support/processes.js';
 import { drainQueue } from './support/queue.js';
 
-describe('the API as a process (node dist/main.js)', () => {
+describe('the API as a process (node dist/apps/api/main.js)', () => {
   let azurite: AzuriteHandle;
   let numbers: NumberApiDouble;
 
@@ -26,7 +26,7 @@ describe('the API as a process (node dist/main.js)', () => {
   });
 
   it('refuses to start on bad configuration, naming each variable, and exits 1', async () => {
-    const app = spawnEntry('main.js', { PORT: 'eighty', QUEUE_MESSAGE_ENCODING: 'utf7' });
+    const app = spawnEntry('apps/api/main.js', { PORT: 'eighty', QUEUE_MESSAGE_ENCODING: 'utf7' });
     const { code } = await app.exited();
     expect(code).toBe(1);
     expect(app.output()).toContain('Invalid configuration');
@@ -38,9 +38,9 @@ describe('the API as a process (node dist/main.js)', () => {
 
   it('names the port when it is already in use', async () => {
     const port = await freePort();
-    const first = spawnEntry('main.js', env(port));
+    const first = spawnEntry('apps/api/main.js', env(port));
     await first.waitFor(/API listening/);
-    const second = spawnEntry('main.js', env(port));
+    const second = spawnEntry('apps/api/main.js', env(port));
     expect((await second.exited()).code).toBe(1);
     expect(second.output()).toContain(`port ${port} is already in use`);
     first.kill();
@@ -50,7 +50,7 @@ describe('the API as a process (node dist/main.js)', () => {
   it('on SIGTERM finishes the request in flight (its code is queued and returned), then exits 0', async () => {
     await drainQueue(azurite.connectionString, 'code-requests');
     const port = await freePort();
-    const app = spawnEntry('main.js', env(port));
+    const app = spawnEntry('apps/api/main.js', env(port));
     await app.waitFor(/API listening/);
     numbers.behaviour = { kind: 'slow', delayMs: 800 };
     try {

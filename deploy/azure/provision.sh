@@ -10,7 +10,7 @@
 #     in the config schema, a KEDA azure-queue scale rule for the watcher (authenticated with the
 #     same identity), and an HTTP scale rule for the API;
 #   - the third-party number API: THIRD_PARTY_API_ENDPOINT if you have one, else the image's
-#     stand-in (dist/number-api.js) reading the same key from Key Vault.
+#     stand-in (dist/dev/number-api/main.js) reading the same key from Key Vault.
 #
 # Usage: deploy/azure/provision.sh [--dry-run] [--help]
 #   --dry-run   print every command instead of running it (nothing is read from or sent to Azure)
@@ -174,7 +174,7 @@ step "7. The third-party number API"
 endpoint="${THIRD_PARTY_API_ENDPOINT:-}"
 base_create=(--registry-server "$REGISTRY_SERVER" --registry-identity "$identity_id" --user-assigned "$identity_id")
 if [ -z "$endpoint" ]; then
-  shared_args=(--image "$IMAGE" --min-replicas 1 --max-replicas 3 --args dist/number-api.js)
+  shared_args=(--image "$IMAGE" --min-replicas 1 --max-replicas 3 --args dist/dev/number-api/main.js)
   env_vars=("${common_env[@]}" NUMBER_API_HOST=0.0.0.0 NUMBER_API_PORT=8080 "THIRD_PARTY_API_SECRET_NAME=${SECRET_NAME}")
   create_args=("${base_create[@]}" --ingress external --target-port 8080)
   upsert_app "$NUMBERS_APP"
@@ -184,7 +184,7 @@ fi
 
 step "8. The API: public ingress, stateless replicas scaled on concurrent requests"
 shared_args=(--image "$IMAGE" --min-replicas 1 --max-replicas 10 --scale-rule-name http-concurrency
-  --scale-rule-type http --scale-rule-http-concurrency 50 --args dist/main.js)
+  --scale-rule-type http --scale-rule-http-concurrency 50 --args dist/apps/api/main.js)
 env_vars=("${common_env[@]}" "THIRD_PARTY_API_ENDPOINT=${endpoint}" "THIRD_PARTY_API_SECRET_NAME=${SECRET_NAME}"
   "STORAGE_QUEUE_URL=${queue_url}" "STORAGE_TABLE_URL=${table_url}" "CODE_TABLE_NAME=${CODE_TABLE}"
   TRUST_PROXY=true DOCS_ENABLED=false METRICS_ENABLED=true METRICS_AUTH=token
@@ -200,7 +200,7 @@ step "9. The watcher: competing consumers, scaled by KEDA on the queue length (a
 shared_args=(--image "$IMAGE" --min-replicas 1 --max-replicas "$MAX_WATCHERS"
   --scale-rule-name queue-length --scale-rule-type azure-queue
   --scale-rule-metadata "queueName=${QUEUE_NAME}" queueLength=64 "accountName=${STORAGE_ACCOUNT}"
-  --scale-rule-identity "$identity_id" --args dist/watcher.js)
+  --scale-rule-identity "$identity_id" --args dist/apps/watcher/main.js)
 env_vars=("${common_env[@]}" "STORAGE_QUEUE_URL=${queue_url}" "STORAGE_TABLE_URL=${table_url}"
   "CODE_TABLE_NAME=${CODE_TABLE}" OPS_PORT=8080 METRICS_ENABLED=true METRICS_AUTH=token
   "METRICS_TOKEN_SECRET_NAME=${METRICS_SECRET_NAME}" OTEL_SERVICE_NAME=integrated-auth-watcher)

@@ -2,7 +2,7 @@
 # Cloud Run, as in seed 004: build the image with Cloud Build, deploy it to asia-southeast1 with
 # the settings passed by --set-env-vars, and allow unauthenticated calls (the Tini App's public
 # routes). The same image as everywhere else; Cloud Run sets PORT (8080) and the container runs
-# the Tini App backend entry point (dist/tiniapp-backend.js).
+# the Tini App backend entry point (dist/apps/tiniapp-backend/main.js).
 # Improvements over the seed: Artifact Registry instead of the retired Container Registry, and the
 # client secret from Secret Manager (--set-secrets) instead of a plain environment variable.
 # Usage: PROJECT_ID=<project> CLIENT_KEY=<key> deploy/cloudrun/deploy.sh [--dry-run]
@@ -40,7 +40,7 @@ run() {
 run gcloud builds submit "$repo" --project "$PROJECT_ID" --region "$REGION" --tag "$IMAGE"
 
 run gcloud run deploy "$SERVICE" --project "$PROJECT_ID" --image "$IMAGE" --region "$REGION" \
-  --command node --args dist/tiniapp-backend.js \
+  --command node --args dist/apps/tiniapp-backend/main.js \
   --set-env-vars NODE_ENV=production \
   --set-env-vars "CLIENT_KEY=${CLIENT_KEY}" \
   --set-env-vars "AUTH_ENDPOINT=${AUTH_ENDPOINT}" \

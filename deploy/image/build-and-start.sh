@@ -54,7 +54,7 @@ cp -R dist "$dir/dist"
 # shellcheck disable=SC2086 # NPM_CI_FLAGS is a list of flags
 (cd "$dir" && npm ci --omit=dev --no-audit --no-fund --ignore-scripts ${NPM_CI_FLAGS:---prefer-offline} >&2)
 
-for entry in main.js watcher.js number-api.js; do
+for entry in apps/api/main.js apps/watcher/main.js dev/number-api/main.js; do
   if [ ! -f "$dir/dist/$entry" ]; then
     log "missing entry point dist/$entry"
     exit 1
@@ -67,7 +67,7 @@ for dev in jest @swc/core supertest azurite playwright-core; do
     exit 1
   fi
 done
-log "entry points present: dist/main.js dist/watcher.js dist/number-api.js; no dev dependencies"
+log "entry points present: dist/apps/api/main.js dist/apps/watcher/main.js dist/dev/number-api/main.js; no dev dependencies"
 
 free_port() {
   node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
@@ -117,10 +117,10 @@ smoke() {
 }
 
 port="${PORT:-$(free_port)}"
-smoke API dist/main.js "http://127.0.0.1:$port/health/live" PORT="$port"
+smoke API dist/apps/api/main.js "http://127.0.0.1:$port/health/live" PORT="$port"
 ops_port="$(free_port)"
-smoke watcher dist/watcher.js "http://127.0.0.1:$ops_port/health/live" OPS_PORT="$ops_port"
+smoke watcher dist/apps/watcher/main.js "http://127.0.0.1:$ops_port/health/live" OPS_PORT="$ops_port"
 numbers_port="$(free_port)"
-smoke "number API" dist/number-api.js "http://127.0.0.1:$numbers_port/api/RandomNumber?code=image-smoke-key" \
+smoke "number API" dist/dev/number-api/main.js "http://127.0.0.1:$numbers_port/api/RandomNumber?code=image-smoke-key" \
   NUMBER_API_PORT="$numbers_port"
 echo "image smoke test passed: the API, the watcher and the number API start from a production install in $dir"

@@ -1,5 +1,5 @@
 import { loadConfig } from './load-config.js';
-import { API_CONFIG_SECTIONS } from './config.sections.js';
+import { API_CONFIG_SECTIONS } from '../apps/api/api.sections.js';
 import { ConfigValidationError } from './config.errors.js';
 import { httpConfigSection } from './http.config.js';
 import { secretsConfigSection } from '../secrets/secrets.config.js';

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createApp } from '../../src/app.factory.js';
+import { createApp } from '../../src/apps/api/app.factory.js';
 import { ConfigValidationError } from '../../src/config/config.errors.js';
 import { freePort, startAuthApp, type AuthApp } from './support/oidc-harness.js';
 
@@ -19,9 +19,9 @@ describe('auth configuration modes', () => {
     await expect(attempt).rejects.toThrow(/AUTH_PROVIDER: dev is refused when NODE_ENV=production/);
   });
 
-  it('the dev IdP entry (dist/dev-idp.js, built by npm test) refuses NODE_ENV=production', () => {
-    expect(existsSync('dist/dev-idp.js')).toBe(true);
-    const run = spawnSync(process.execPath, ['dist/dev-idp.js'], {
+  it('the dev IdP entry (dist/dev/dev-idp/main.js, built by npm test) refuses NODE_ENV=production', () => {
+    expect(existsSync('dist/dev/dev-idp/main.js')).toBe(true);
+    const run = spawnSync(process.execPath, ['dist/dev/dev-idp/main.js'], {
       env: { PATH: process.env.PATH, NODE_ENV: 'production', DEV_IDP_PORT: '0' },
       encoding: 'utf8',
       timeout: 15_000,

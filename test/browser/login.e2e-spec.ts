@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 const CHROMIUM = '/usr/bin/chromium';
-import type { RunningDevIdp } from '../../src/dev-idp/dev-idp.js';
-import { DEMO_USER } from '../../src/dev-idp/dev-idp.js';
+import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.js';
+import { DEMO_USER } from '../../src/dev/dev-idp/dev-idp.js';
 import { freePort, startAuthApp, startTestIdp, type AuthApp } from '../auth/support/oidc-harness.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'browser-login');

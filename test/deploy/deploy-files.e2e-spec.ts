@@ -77,7 +77,7 @@ describe('deploy files: environment variables', () => {
 
     it('runs the API and the watcher from the image', () => {
       const entries = containers.map((c) => c.entry);
-      expect(entries).toEqual(expect.arrayContaining(['dist/main.js', 'dist/watcher.js']));
+      expect(entries).toEqual(expect.arrayContaining(['dist/apps/api/main.js', 'dist/apps/watcher/main.js']));
     });
 
     it('sets only known variables, and every required one (the config of each entry point loads)', () => {
@@ -102,7 +102,7 @@ describe('deploy files: environment variables', () => {
     it('listens where its ports and probes say: containerPort = the port the entry point binds', () => {
       for (const c of containers) {
         const ports = new Map<string, number>((c.container.ports ?? []).map((p: { name: string; containerPort: number }) => [p.name, p.containerPort]));
-        const bound = Number({ 'dist/number-api.js': c.env.NUMBER_API_PORT, 'dist/watcher.js': c.env.OPS_PORT }[c.entry] ?? c.env.PORT);
+        const bound = Number({ 'dist/dev/number-api/main.js': c.env.NUMBER_API_PORT, 'dist/apps/watcher/main.js': c.env.OPS_PORT }[c.entry] ?? c.env.PORT);
         expect({ w: c.workload, ports: [...ports.values()] }).toEqual({ w: c.workload, ports: [bound] });
         for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
           const p = c.container[probe];
@@ -138,7 +138,7 @@ describe('deploy files: environment variables', () => {
       const [scaled] = byKind('ScaledObject');
       expect(scaled!.spec.scaleTargetRef.name).toBe('watcher');
       expect(scaled!.spec.triggers[0].type).toBe('azure-queue');
-      const watcher = containers.find((c) => c.entry === 'dist/watcher.js')!;
+      const watcher = containers.find((c) => c.entry === 'dist/apps/watcher/main.js')!;
       expect(scaled!.spec.triggers[0].metadata.queueName).toBe(watcher.env.STORAGE_QUEUE_URL?.split('/').pop() ?? watcher.env.STORAGE_QUEUE_NAME);
     });
   });
@@ -175,14 +175,14 @@ describe('deploy files: image entry points', () => {
   const entries = new Set<string>();
   beforeAll(() => {
     const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
-    for (const m of dockerfile.matchAll(/dist\/[\w-]+\.js/g)) entries.add(m[0]);
+    for (const m of dockerfile.matchAll(/dist\/[\w/-]+\.js/g)) entries.add(m[0]);
     for (const f of filesUnder(DEPLOY, (p) => /\.(ya?ml|sh)$/.test(p))) {
-      for (const m of readFileSync(f, 'utf8').matchAll(/--args\s+(dist\/[\w-]+\.js)|args:\s*\["(dist\/[\w-]+\.js)"/g)) entries.add(m[1] ?? m[2]!);
+      for (const m of readFileSync(f, 'utf8').matchAll(/--args\s+(dist\/[\w/-]+\.js)|args:\s*\["(dist\/[\w/-]+\.js)"/g)) entries.add(m[1] ?? m[2]!);
     }
   });
 
   it('every entry point named in the Dockerfile and deploy files exists in dist/', () => {
-    expect([...entries]).toEqual(expect.arrayContaining(['dist/main.js', 'dist/watcher.js', 'dist/number-api.js']));
+    expect([...entries]).toEqual(expect.arrayContaining(['dist/apps/api/main.js', 'dist/apps/watcher/main.js', 'dist/dev/number-api/main.js']));
     expect([...entries].filter((e) => !existsSync(join(REPO_ROOT, e)))).toEqual([]);
   });
 
@@ -192,7 +192,7 @@ describe('deploy files: image entry points', () => {
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/HEALTHCHECK[\s\S]*process\.env\.PORT[\s\S]*\/health\/live/);
-    expect(dockerfile).toMatch(/^CMD \["dist\/main\.js"\]$/m);
+    expect(dockerfile).toMatch(/^CMD \["dist\/apps\/api\/main\.js"\]$/m);
     expect(readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8')).toMatch(/^node_modules$/m);
   });
 
@@ -309,9 +309,9 @@ describe('deploy/azure/provision.sh --dry-run', () => {
   });
 
   it.each([
-    ['codes-api', 'dist/main.js'],
-    ['codes-watcher', 'dist/watcher.js'],
-    ['codes-numbers', 'dist/number-api.js'],
+    ['codes-api', 'dist/apps/api/main.js'],
+    ['codes-watcher', 'dist/apps/watcher/main.js'],
+    ['codes-numbers', 'dist/dev/number-api/main.js'],
   ])('%s: app settings are known variables and satisfy every required one of %s', (app, entry) => {
     const line = commands().find((c) => c.startsWith(`+ az containerapp create --name ${app} `))!;
     const argv = words(line);

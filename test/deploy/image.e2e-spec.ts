@@ -17,7 +17,7 @@ describe('image build and start (deploy/image/build-and-start.sh)', () => {
     });
     const output = `${result.stdout}\n${result.stderr}`;
     expect({ status: result.status, tail: output.split('\n').slice(-8).join('\n') }).toEqual({ status: 0, tail: expect.any(String) });
-    expect(output).toContain('entry points present: dist/main.js dist/watcher.js dist/number-api.js; no dev dependencies');
+    expect(output).toContain('entry points present: dist/apps/api/main.js dist/apps/watcher/main.js dist/dev/number-api/main.js; no dev dependencies');
     expect(output).toMatch(/API: GET \/health\/live -> 200 \{"status":"ok"/);
     expect(output).toMatch(/watcher: GET \/health\/live -> 200 \{"status":"ok"/);
     expect(output).toMatch(/number API: GET \/api\/RandomNumber\?code=image-smoke-key -> 200 \{"value":\d+\}/);

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { freePort } from '../support/ports.js';
 import { trustTestCertificate } from '../support/tls.js';
-import { runQueueAdmin } from '../../src/tools/queue-admin.js';
+import { runQueueAdmin } from '../../src/apps/queue-admin/main.js';
 
 const TENANT = '72f988bf-0000-0000-0000-000000000000';
 

@@ -2,7 +2,7 @@ import { QueueClient } from '@azure/storage-queue';
 import { startAzurite, type AzuriteHandle } from '../support/azurite.js';
 import { execFile } from 'node:child_process';
 import { distEntry } from '../support/processes.js';
-import { runQueueAdmin } from '../../src/tools/queue-admin.js';
+import { runQueueAdmin } from '../../src/apps/queue-admin/main.js';
 
 describe('queue:peek / queue:clear against Azurite (the same QueueConfig as the app)', () => {
   let azurite: AzuriteHandle;
@@ -40,12 +40,12 @@ describe('queue:peek / queue:clear against Azurite (the same QueueConfig as the 
     expect(peeked.messages!.map((m) => m.body)).toEqual(['{"code":"x"}']);
   });
 
-  it('runs as the compiled npm script entry (dist/tools/queue-admin.js) and reports bad config by name', async () => {
+  it('runs as the compiled npm script entry (dist/apps/queue-admin/main.js) and reports bad config by name', async () => {
     const queue = new QueueClient(azurite.connectionString, 'cli-test');
     await queue.createIfNotExists();
     await queue.sendMessage('hello');
     const cli = (args: string[], env: Record<string, string>) =>
-      run(process.execPath, [distEntry('tools/queue-admin.js'), ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
+      run(process.execPath, [distEntry('apps/queue-admin/main.js'), ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
 
     const peek = await cli(['peek'], { AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, STORAGE_QUEUE_NAME: 'cli-test' });
     expect(peek.code).toBe(0);

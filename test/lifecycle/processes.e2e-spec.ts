@@ -6,7 +6,7 @@ import { spawnEntry, type SpawnedProcess } from '../support/processes.js';
 import { drainPoison, eventually, queueClient, startWatcher, storageEnv, validRows, verify } from './lifecycle-support.js';
 
 /**
- * The watcher as a process (dist/watcher.js, built by `npm test`'s pretest): kill -9 mid-batch,
+ * The watcher as a process (dist/apps/watcher/main.js, built by `npm test`'s pretest): kill -9 mid-batch,
  * SIGTERM mid-batch, and two watchers competing for a burst. Counts, not just "no error".
  */
 describe('watcher processes', () => {
@@ -23,7 +23,7 @@ describe('watcher processes', () => {
     ...extra,
   });
   const spawnWatcher = async (extra: Record<string, string> = {}) => {
-    const watcher = spawnEntry('watcher.js', watcherEnv(extra));
+    const watcher = spawnEntry('apps/watcher/main.js', watcherEnv(extra));
     spawned.push(watcher);
     await watcher.waitFor(/Watcher receiving/);
     return watcher;

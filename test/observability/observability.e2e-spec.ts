@@ -5,7 +5,7 @@ import request from 'supertest';
 import { startAzurite, type AzuriteHandle } from '../support/azurite.js';
 import { startApp, type RunningApp } from '../support/app.js';
 import { drainQueue } from '../support/queue.js';
-import { createApp } from '../../src/app.factory.js';
+import { createApp } from '../../src/apps/api/app.factory.js';
 import { OtlpCollectorDouble } from './otlp-collector-double.js';
 import { TELEMETRY } from '../../src/observability/observability.constants.js';
 import type { Telemetry } from '../../src/observability/telemetry.js';

@@ -67,7 +67,7 @@ describe('watcher telemetry: trace continued from the queue message, metrics on 
     });
     const opsPort = await freePort();
     opsUrl = `http://127.0.0.1:${opsPort}`;
-    watcher = spawnEntry('watcher.js', {
+    watcher = spawnEntry('apps/watcher/main.js', {
       ...shared,
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',

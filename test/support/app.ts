@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createApp } from '../../src/app.factory.js';
+import { createApp } from '../../src/apps/api/app.factory.js';
 import type { AzuriteHandle } from './azurite.js';
 import type { NumberApiDouble } from './number-api-double.js';
 

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TikiStandin } from '../../src/tiki-standin/tiki-standin.server.js';
+import { TikiStandin } from '../../src/dev/tiki-standin/tiki-standin.server.js';
 
 /** How the harness answers instead of the stand-in, for fault tests. */
 export type TikiFault =

@@ -4,7 +4,7 @@ import { spawnEntry } from '../support/processes.js';
 import { CLIENT_KEY, CLIENT_SECRET, TikiHarness } from './tiki-standin.harness.js';
 
 /** Seed 004's Cloud Run shape: the standalone backend with only PORT and the seed's three variables. */
-describe('the standalone Tini App backend (node dist/tiniapp-backend.js)', () => {
+describe('the standalone Tini App backend (node dist/apps/tiniapp-backend/main.js)', () => {
   let tiki: TikiHarness;
 
   beforeAll(async () => {
@@ -17,7 +17,7 @@ describe('the standalone Tini App backend (node dist/tiniapp-backend.js)', () =>
 
   it('serves the three routes with only PORT (HOST for loopback), CLIENT_KEY, CLIENT_SECRET and AUTH_ENDPOINT set; stops on SIGTERM', async () => {
     const port = await freePort();
-    const app = spawnEntry('tiniapp-backend.js', {
+    const app = spawnEntry('apps/tiniapp-backend/main.js', {
       PORT: String(port),
       HOST: '127.0.0.1',
       CLIENT_KEY,
@@ -44,11 +44,11 @@ describe('the standalone Tini App backend (node dist/tiniapp-backend.js)', () =>
   });
 
   it('refuses to start without configuration, or with a partial one, naming what is missing', async () => {
-    const none = spawnEntry('tiniapp-backend.js', {});
+    const none = spawnEntry('apps/tiniapp-backend/main.js', {});
     expect((await none.exited()).code).toBe(1);
     expect(none.output()).toMatch(/CLIENT_KEY: is required/);
 
-    const partial = spawnEntry('tiniapp-backend.js', { CLIENT_KEY, AUTH_ENDPOINT: tiki.baseUrl });
+    const partial = spawnEntry('apps/tiniapp-backend/main.js', { CLIENT_KEY, AUTH_ENDPOINT: tiki.baseUrl });
     expect((await partial.exited()).code).toBe(1);
     expect(partial.output()).toMatch(/CLIENT_SECRET: is required/);
     expect(partial.output()).not.toMatch(/\n\s+at /);

@@ -4,10 +4,10 @@ import { spawnEntry, type SpawnedProcess } from '../support/processes.js';
 import { CLIENT_KEY, CLIENT_SECRET, TikiHarness, otherCapabilitiesEnv } from './tiki-standin.harness.js';
 
 /**
- * The API as a process (node dist/main.js) at LOG_LEVEL=trace: every line it prints is searched for
+ * The API as a process (node dist/apps/api/main.js) at LOG_LEVEL=trace: every line it prints is searched for
  * the client secret, the signatures sent and every code and token that went through it.
  */
-describe('Tini App: no secret or token in any log line (dist/main.js at LOG_LEVEL=trace)', () => {
+describe('Tini App: no secret or token in any log line (dist/apps/api/main.js at LOG_LEVEL=trace)', () => {
   let tiki: TikiHarness;
   let app: SpawnedProcess;
   let url: string;
@@ -16,7 +16,7 @@ describe('Tini App: no secret or token in any log line (dist/main.js at LOG_LEVE
     tiki = await new TikiHarness().start();
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    app = spawnEntry('main.js', {
+    app = spawnEntry('apps/api/main.js', {
       ...otherCapabilitiesEnv(),
       PORT: String(port),
       HOST: '127.0.0.1',

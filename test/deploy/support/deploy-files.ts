@@ -2,29 +2,29 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { ConfigSection, Env } from '../../../src/config/config-section.js';
-import { API_CONFIG_SECTIONS } from '../../../src/config/config.sections.js';
-import { WATCHER_CONFIG_SECTIONS } from '../../../src/watcher/watcher.sections.js';
-import { TINIAPP_BACKEND_CONFIG_SECTIONS } from '../../../src/tiniapp/tiniapp-backend.module.js';
-import { numberApiServerConfigSection } from '../../../src/number-api-server/number-api-server.config.js';
+import { API_CONFIG_SECTIONS } from '../../../src/apps/api/api.sections.js';
+import { WATCHER_CONFIG_SECTIONS } from '../../../src/apps/watcher/watcher.sections.js';
+import { TINIAPP_BACKEND_CONFIG_SECTIONS } from '../../../src/apps/tiniapp-backend/tiniapp-backend.module.js';
+import { numberApiServerConfigSection } from '../../../src/dev/number-api/number-api-server.config.js';
 import { secretsConfigSection } from '../../../src/secrets/secrets.config.js';
 import { tiniAppConfigSection } from '../../../src/tiniapp/tiniapp.config.js';
-import { tikiStandinConfigSection } from '../../../src/tiki-standin/tiki-standin.config.js';
-import { devIdpConfigSection } from '../../../src/dev-idp/dev-idp.config.js';
+import { tikiStandinConfigSection } from '../../../src/dev/tiki-standin/tiki-standin.config.js';
+import { devIdpConfigSection } from '../../../src/dev/dev-idp/dev-idp.config.js';
 import { REPO_ROOT } from '../../support/processes.js';
 
 export { REPO_ROOT };
 
 /** The sections each entry point of the image validates at start-up (see src/<entry>.ts). */
 export const ENTRY_POINT_SECTIONS: Record<string, ReadonlyArray<ConfigSection<object>>> = {
-  'dist/main.js': API_CONFIG_SECTIONS,
-  'dist/watcher.js': WATCHER_CONFIG_SECTIONS,
-  // src/number-api.ts: loadConfig(process.env, [numberApiServerConfigSection, secretsConfigSection])
-  'dist/number-api.js': [numberApiServerConfigSection, secretsConfigSection],
-  'dist/tiniapp-backend.js': TINIAPP_BACKEND_CONFIG_SECTIONS,
-  // src/tiki-standin.ts: loadConfig(process.env, [tikiStandinConfigSection, tiniAppConfigSection, secretsConfigSection])
-  'dist/tiki-standin.js': [tikiStandinConfigSection, tiniAppConfigSection, secretsConfigSection],
-  // src/dev-idp.ts: loadConfig(process.env, [devIdpConfigSection])
-  'dist/dev-idp.js': [devIdpConfigSection],
+  'dist/apps/api/main.js': API_CONFIG_SECTIONS,
+  'dist/apps/watcher/main.js': WATCHER_CONFIG_SECTIONS,
+  // src/dev/number-api/main.ts: loadConfig(process.env, [numberApiServerConfigSection, secretsConfigSection])
+  'dist/dev/number-api/main.js': [numberApiServerConfigSection, secretsConfigSection],
+  'dist/apps/tiniapp-backend/main.js': TINIAPP_BACKEND_CONFIG_SECTIONS,
+  // src/dev/tiki-standin/main.ts: loadConfig(process.env, [tikiStandinConfigSection, tiniAppConfigSection, secretsConfigSection])
+  'dist/dev/tiki-standin/main.js': [tikiStandinConfigSection, tiniAppConfigSection, secretsConfigSection],
+  // src/dev/dev-idp/main.ts: loadConfig(process.env, [devIdpConfigSection])
+  'dist/dev/dev-idp/main.js': [devIdpConfigSection],
 };
 
 /**
@@ -177,7 +177,7 @@ export function appContainers(rendered: Rendered): AppContainer[] {
         container,
         podSpec,
         podLabels: obj.spec.template.metadata.labels,
-        entry: (container.args ?? ['dist/main.js'])[0],
+        entry: (container.args ?? ['dist/apps/api/main.js'])[0],
         env,
         names,
       });

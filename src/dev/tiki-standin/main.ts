@@ -1,15 +1,15 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from './config/load-config.js';
-import { ConfigValidationError } from './config/config.errors.js';
-import { secretsConfigSection } from './secrets/secrets.config.js';
-import { createSecretStore } from './secrets/secret-store.factory.js';
-import { tiniAppConfigSection } from './tiniapp/tiniapp.config.js';
-import { tikiStandinConfigSection } from './tiki-standin/tiki-standin.config.js';
-import { TikiStandin, createTikiStandinServer } from './tiki-standin/tiki-standin.server.js';
+import { loadConfig } from '../../config/load-config.js';
+import { ConfigValidationError } from '../../config/config.errors.js';
+import { secretsConfigSection } from '../../secrets/secrets.config.js';
+import { createSecretStore } from '../../secrets/secret-store.factory.js';
+import { tiniAppConfigSection } from '../../tiniapp/tiniapp.config.js';
+import { tikiStandinConfigSection } from './tiki-standin.config.js';
+import { TikiStandin, createTikiStandinServer } from './tiki-standin.server.js';
 
 /**
- * Entry point of the local Tiki platform API stand-in (`node dist/tiki-standin.js`). It accepts the
+ * Entry point of the local Tiki platform API stand-in (`node dist/dev/tiki-standin/main.js`). It accepts the
  * app's own client key and secret (TINIAPP_CLIENT_KEY / CLIENT_KEY; the secret directly or from the
  * same secret store), so the app's signed calls verify as they would at Tiki.
  */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineConfigSection, envInt, optionalUrl } from '../config/config-section.js';
+import { defineConfigSection, envInt, optionalUrl } from '../../config/config-section.js';
 
 /** The embedded development IdP (`npm start` runs it on http://localhost:4000). */
 export class DevIdpConfig {

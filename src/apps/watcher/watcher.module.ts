@@ -1,10 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { AppConfigModule } from '../config/config.module.js';
-import type { LoadedConfig } from '../config/load-config.js';
-import { LoggingModule } from '../common/logging.module.js';
-import { CodeTableModule } from '../code-table/code-table.module.js';
-import { WatcherService } from './watcher.service.js';
-import { WatcherOpsModule } from '../observability/watcher-ops.module.js';
+import { AppConfigModule } from '../../config/config.module.js';
+import type { LoadedConfig } from '../../config/load-config.js';
+import { LoggingModule } from '../../common/logging.module.js';
+import { CodeTableModule } from '../../code-table/code-table.module.js';
+import { WatcherService } from '../../watcher/watcher.service.js';
+import { WatcherOpsModule } from '../../observability/watcher-ops.module.js';
 
 /** The watcher's root module: config, logging, the code table and the receive loop. No HTTP. */
 @Module({})

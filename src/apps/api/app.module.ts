@@ -1,22 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
-import { AppConfigModule } from './config/config.module.js';
-import type { LoadedConfig } from './config/load-config.js';
-import { HttpConfig } from './config/http.config.js';
-import { LoggingModule } from './common/logging.module.js';
-import { AppExceptionFilter } from './common/app-exception.filter.js';
-import { FixedWindowThrottlerStorage } from './common/fixed-window-throttler.storage.js';
-import { SecretsModule } from './secrets/secrets.module.js';
-import { CodesModule } from './codes/codes.module.js';
-import { HealthModule } from './health/health.module.js';
-import { HomeModule } from './home/home.module.js';
-import { AuthModule } from './auth/auth.module.js';
-import { VerificationModule } from './verification/verification.module.js';
-import { VerificationConfig } from './verification/verification.config.js';
-import { verifyThrottler } from './verification/verification.throttler.js';
-import { TiniAppModule } from './tiniapp/tiniapp.module.js';
-import { ObservabilityModule } from './observability/observability.module.js';
+import { AppConfigModule } from '../../config/config.module.js';
+import type { LoadedConfig } from '../../config/load-config.js';
+import { HttpConfig } from '../../config/http.config.js';
+import { LoggingModule } from '../../common/logging.module.js';
+import { AppExceptionFilter } from '../../common/app-exception.filter.js';
+import { FixedWindowThrottlerStorage } from '../../common/fixed-window-throttler.storage.js';
+import { SecretsModule } from '../../secrets/secrets.module.js';
+import { CodesModule } from '../../codes/codes.module.js';
+import { HealthModule } from '../../health/health.module.js';
+import { HomeModule } from '../../home/home.module.js';
+import { AuthModule } from '../../auth/auth.module.js';
+import { VerificationModule } from '../../verification/verification.module.js';
+import { VerificationConfig } from '../../verification/verification.config.js';
+import { verifyThrottler } from '../../verification/verification.throttler.js';
+import { TiniAppModule } from '../../tiniapp/tiniapp.module.js';
+import { ObservabilityModule } from '../../observability/observability.module.js';
 
 /** The API's root module, built from an already validated configuration. */
 @Module({})

@@ -2,12 +2,12 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger as NestLogger } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
-import { loadConfig } from './config/load-config.js';
-import { ConfigValidationError } from './config/config.errors.js';
-import { httpConfigSection } from './config/http.config.js';
-import { WatcherModule } from './watcher/watcher.module.js';
-import { WATCHER_CONFIG_SECTIONS } from './watcher/watcher.sections.js';
-import { exitGracefullyOnSignals } from './common/graceful-shutdown.js';
+import { loadConfig } from '../../config/load-config.js';
+import { ConfigValidationError } from '../../config/config.errors.js';
+import { httpConfigSection } from '../../config/http.config.js';
+import { WatcherModule } from './watcher.module.js';
+import { WATCHER_CONFIG_SECTIONS } from './watcher.sections.js';
+import { exitGracefullyOnSignals } from '../../common/graceful-shutdown.js';
 
 /**
  * The queue watcher (`npm run start:watcher`): keeps the valid-code table from code-requests. Run as

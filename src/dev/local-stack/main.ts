@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { LOCAL_STACK_ENV, localStackParts } from './local-stack/local-stack.parts.js';
-import { findBusyPort, Supervisor } from './local-stack/supervisor.js';
+import { LOCAL_STACK_ENV, localStackParts } from './local-stack.parts.js';
+import { findBusyPort, Supervisor } from './supervisor.js';
 
 /**
  * `npm start`: the whole local stack on embedded defaults — Azurite (data under .data/), the

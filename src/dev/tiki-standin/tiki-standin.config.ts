@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineConfigSection, envInt } from '../config/config-section.js';
+import { defineConfigSection, envInt } from '../../config/config-section.js';
 
 /** The local stand-in of Tiki's platform API. Its client key and secret are the app's (TiniAppConfig). */
 export class TikiStandinConfig {

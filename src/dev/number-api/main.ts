@@ -1,14 +1,14 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from './config/load-config.js';
-import { ConfigValidationError } from './config/config.errors.js';
-import { secretsConfigSection } from './secrets/secrets.config.js';
-import { createSecretStore } from './secrets/secret-store.factory.js';
-import { numberApiServerConfigSection } from './number-api-server/number-api-server.config.js';
-import { createNumberApiServer } from './number-api-server/number-api.server.js';
+import { loadConfig } from '../../config/load-config.js';
+import { ConfigValidationError } from '../../config/config.errors.js';
+import { secretsConfigSection } from '../../secrets/secrets.config.js';
+import { createSecretStore } from '../../secrets/secret-store.factory.js';
+import { numberApiServerConfigSection } from './number-api-server.config.js';
+import { createNumberApiServer } from './number-api.server.js';
 
 /**
- * Entry point of the third-party number API stand-in (`node dist/number-api.js`). Its function key
+ * Entry point of the third-party number API stand-in (`node dist/dev/number-api/main.js`). Its function key
  * comes from the same secret store as the app's (SECRETS_PROVIDER), so both agree on it.
  */
 async function main(): Promise<void> {

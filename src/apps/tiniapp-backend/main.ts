@@ -4,17 +4,17 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import helmet from 'helmet';
-import { loadConfig } from './config/load-config.js';
-import { ConfigValidationError } from './config/config.errors.js';
-import { httpConfigSection } from './config/http.config.js';
-import { tiniAppConfigSection } from './tiniapp/tiniapp.config.js';
-import { mountTiniAppBodyReader } from './tiniapp/tiniapp.module.js';
-import { TINIAPP_BACKEND_CONFIG_SECTIONS, TiniAppBackendModule } from './tiniapp/tiniapp-backend.module.js';
+import { loadConfig } from '../../config/load-config.js';
+import { ConfigValidationError } from '../../config/config.errors.js';
+import { httpConfigSection } from '../../config/http.config.js';
+import { tiniAppConfigSection } from '../../tiniapp/tiniapp.config.js';
+import { mountTiniAppBodyReader } from '../../tiniapp/tiniapp.module.js';
+import { TINIAPP_BACKEND_CONFIG_SECTIONS, TiniAppBackendModule } from './tiniapp-backend.module.js';
 
 /**
- * The Tini App auth backend alone (`node dist/tiniapp-backend.js`), as seed 004 runs on Cloud Run:
+ * The Tini App auth backend alone (`node dist/apps/tiniapp-backend/main.js`), as seed 004 runs on Cloud Run:
  * CLIENT_KEY, CLIENT_SECRET and AUTH_ENDPOINT (or TINIAPP_*) and PORT are all it needs. The API
- * (dist/main.js) serves the same routes next to getcode when they are configured there.
+ * (dist/apps/api/main.js) serves the same routes next to getcode when they are configured there.
  */
 async function main(): Promise<void> {
   const config = loadConfig(process.env, TINIAPP_BACKEND_CONFIG_SECTIONS);

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
-import { ConfigValidationError } from './config/config.errors.js';
-import { HttpConfig } from './config/http.config.js';
-import { exitGracefullyOnSignals } from './common/graceful-shutdown.js';
+import { ConfigValidationError } from '../../config/config.errors.js';
+import { HttpConfig } from '../../config/http.config.js';
+import { exitGracefullyOnSignals } from '../../common/graceful-shutdown.js';
 
 /** The API for production: every dependency comes from the environment. */
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineConfigSection, envInt } from '../config/config-section.js';
+import { defineConfigSection, envInt } from '../../config/config-section.js';
 
 /** The local stand-in for the third-party number API. */
 export class NumberApiServerConfig {

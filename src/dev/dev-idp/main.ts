@@ -1,7 +1,7 @@
-import { ConfigValidationError } from './config/config.errors.js';
-import { loadConfig } from './config/load-config.js';
-import { DEMO_USER, startDevIdp } from './dev-idp/dev-idp.js';
-import { devIdpClientFor, devIdpConfigSection } from './dev-idp/dev-idp.config.js';
+import { ConfigValidationError } from '../../config/config.errors.js';
+import { loadConfig } from '../../config/load-config.js';
+import { DEMO_USER, startDevIdp } from './dev-idp.js';
+import { devIdpClientFor, devIdpConfigSection } from './dev-idp.config.js';
 
 /** The embedded development IdP (oidc-provider) for AUTH_PROVIDER=dev. Never for production. */
 async function main(): Promise<void> {

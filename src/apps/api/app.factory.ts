@@ -5,11 +5,11 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import helmet from 'helmet';
 import { AppModule } from './app.module.js';
-import type { Env } from './config/config-section.js';
-import { loadConfig } from './config/load-config.js';
-import { API_CONFIG_SECTIONS } from './config/config.sections.js';
-import { httpConfigSection } from './config/http.config.js';
-import { mountTiniAppBodyReader } from './tiniapp/tiniapp.module.js';
+import type { Env } from '../../config/config-section.js';
+import { loadConfig } from '../../config/load-config.js';
+import { API_CONFIG_SECTIONS } from './api.sections.js';
+import { httpConfigSection } from '../../config/http.config.js';
+import { mountTiniAppBodyReader } from '../../tiniapp/tiniapp.module.js';
 
 /**
  * Builds the API from an environment map: validates it (throws ConfigValidationError naming every
