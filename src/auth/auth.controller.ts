@@ -9,7 +9,7 @@ import { parseCookies } from './cookie-sealer.js';
 import { OidcClient } from './oidc-client.js';
 import { safeReturnTo } from './return-to.js';
 import { SessionsService } from './sessions.service.js';
-import { escapeHtml } from '../dev/dev-idp/html.js';
+import { escapeHtml } from '../common/html.js';
 import { AppError } from '../common/app-error.js';
 import { recordLogin } from '../observability/instruments.js';
 

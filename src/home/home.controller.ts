@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { AuthConfig } from '../auth/auth.config.js';
 import { Authenticated, CurrentUser, LoginPage, Public } from '../auth/auth.decorators.js';
 import type { AuthUser } from '../auth/auth-user.js';
-import { escapeHtml } from '../dev/dev-idp/html.js';
+import { escapeHtml } from '../common/html.js';
 
 @ApiExcludeController()
 @Controller()

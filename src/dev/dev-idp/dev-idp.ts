@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import { escapeHtml } from './html.js';
+import { escapeHtml } from '../../common/html.js';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 
 /** A person who can sign in to the dev IdP. */
