@@ -1,5 +1,5 @@
-import { DefaultAzureCredential } from '@azure/identity';
-import { RestError, TableClient, odata } from '@azure/data-tables';
+import { RestError, type TableClient, odata } from '@azure/data-tables';
+import { createTableClient } from '../azure/storage-clients.js';
 import { Logger } from '@nestjs/common';
 import { SessionStore, type StoredSession } from './session-store.js';
 import { SessionStoreUnavailableError } from './auth.errors.js';
@@ -34,13 +34,12 @@ export class TableSessionStore extends SessionStore {
   }
 
   static fromConfig(options: { connectionString?: string; tableUrl?: string; table: string }): TableSessionStore {
-    const retryOptions = { maxRetries: 2, retryDelayInMs: 100, maxRetryDelayInMs: 1000 };
-    if (options.connectionString) {
-      return new TableSessionStore(
-        TableClient.fromConnectionString(options.connectionString, options.table, { allowInsecureConnection: true, retryOptions }),
-      );
-    }
-    return new TableSessionStore(new TableClient(options.tableUrl!, options.table, new DefaultAzureCredential(), { retryOptions }));
+    const retry = { maxTries: 3, retryDelayMs: 100 };
+    return new TableSessionStore(
+      createTableClient({ connectionString: options.connectionString, tableEndpoint: options.tableUrl, ...retry }, options.table, {
+        retryOptions: { maxRetries: 2, retryDelayInMs: 100, maxRetryDelayInMs: 1000 },
+      }),
+    );
   }
 
   private ensureTable(): Promise<void> {

@@ -1,8 +1,8 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { isRestError } from '@azure/core-rest-pipeline';
-import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
-import { DefaultAzureCredential } from '@azure/identity';
-import { describeStorageFailure } from '../queue/azure-storage-code-queue.js';
+import type { TableClient } from '@azure/data-tables';
+import { createTableClient } from '../azure/storage-clients.js';
+import { describeStorageFailure } from '../azure/storage-failure.js';
 import { CodeTable, TABLE_CODE_PATTERN, type ActivationOutcome, type CodeIssuance, type ExpiryOutcome } from './code-table.js';
 import { CodeTableConfig } from './code-table.config.js';
 import { CodeTableUnavailableError } from './code-table.errors.js';
@@ -25,19 +25,6 @@ export interface CodeRow {
 /** Conflicting writers (another watcher, a concurrent verify) lose an ETag race at most this often. */
 const MAX_RACES = 5;
 
-/** Builds the table client: Azurite/account key by connection string, or endpoint + managed identity. */
-export function createTableClient(config: CodeTableConfig): TableClient {
-  const options: TableServiceClientOptions = {
-    retryOptions: { maxRetries: config.maxTries - 1, retryDelayInMs: config.retryDelayMs, maxRetryDelayInMs: config.retryDelayMs * 16 },
-  };
-  if (config.connectionString) {
-    // Azurite speaks plain http on loopback; a real account key connection string is https.
-    const insecure = /(TableEndpoint|DefaultEndpointsProtocol)=http(;|:)/i.test(config.connectionString) || /UseDevelopmentStorage=true/i.test(config.connectionString);
-    return TableClient.fromConnectionString(config.connectionString, config.tableName, { ...options, allowInsecureConnection: insecure });
-  }
-  return new TableClient(config.tableEndpoint!, config.tableName, new DefaultAzureCredential(), options);
-}
-
 /**
  * The valid-code table on Azure Table Storage (or Azurite's table endpoint). Consuming marks the
  * row `used` under an ETag condition instead of deleting it: the tombstone stays until the expiry
@@ -51,7 +38,7 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
 
   constructor(private readonly config: CodeTableConfig) {
     super();
-    this.client = createTableClient(config);
+    this.client = createTableClient(config, config.tableName);
   }
 
   async onModuleInit(): Promise<void> {

@@ -1,10 +1,10 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { isRestError } from '@azure/core-rest-pipeline';
 import type { QueueClient } from '@azure/storage-queue';
 import { CodeQueue, type CodeMessage } from './code-queue.js';
 import { QueueConfig } from './queue.config.js';
 import { QueueUnavailableError } from './queue.errors.js';
-import { createQueueClient } from './queue-client.factory.js';
+import { createQueueClient } from '../azure/storage-clients.js';
+import { describeStorageFailure } from '../azure/storage-failure.js';
 import { currentTraceparent, inSpan, recordQueueSend, SpanKind } from '../observability/instruments.js';
 
 /** The code queue on Azure Storage (or Azurite): one client, reused for every send. */
@@ -15,7 +15,7 @@ export class AzureStorageCodeQueue extends CodeQueue implements OnModuleInit {
 
   constructor(private readonly config: QueueConfig) {
     super();
-    this.client = createQueueClient(config);
+    this.client = createQueueClient(config, config.queueName);
   }
 
   async onModuleInit(): Promise<void> {
@@ -53,17 +53,4 @@ export class AzureStorageCodeQueue extends CodeQueue implements OnModuleInit {
       throw new QueueUnavailableError(describeStorageFailure(error), { cause: error });
     }
   }
-}
-
-/** Status and error code only: storage errors can echo request URLs carrying SAS tokens. */
-export function describeStorageFailure(error: unknown): string {
-  if (isRestError(error)) {
-    if (error.statusCode) return `HTTP ${error.statusCode}${error.code ? ` (${error.code})` : ''}`;
-    return `network error (${error.code ?? 'unknown'})`;
-  }
-  if (error instanceof Error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code ? `${error.name} (${code})` : error.name;
-  }
-  return 'unknown error';
 }

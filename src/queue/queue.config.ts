@@ -1,13 +1,14 @@
 import { z } from 'zod';
-import { defineConfigSection, envBoolean, envInt, optionalUrl, optionalString } from '../config/config-section.js';
+import { defineConfigSection, envBoolean } from '../config/config-section.js';
+import { resolveStorageAccount, storageAccountVariables } from '../azure/storage-account.config.js';
 
 export const QUEUE_MESSAGE_ENCODINGS = ['plain', 'base64'] as const;
 export type QueueMessageEncoding = (typeof QUEUE_MESSAGE_ENCODINGS)[number];
 
 /**
- * The Azure Storage account holding the code queue. Azurite and Azure Storage are the same client:
- * a connection string (Azurite, or an account key) or STORAGE_QUEUE_URL + DefaultAzureCredential
- * (managed identity).
+ * The code queue on the app's storage account (StorageAccountConfig resolves the connection: a
+ * connection string for Azurite or an account key, or STORAGE_QUEUE_URL with the shared Azure
+ * credential).
  */
 export class QueueConfig {
   readonly connectionString?: string;
@@ -26,17 +27,13 @@ export const queueConfigSection = defineConfigSection(
   QueueConfig,
   z
     .object({
-      AZURE_STORAGE_CONNECTION_STRING: optionalString(),
-      STORAGE_QUEUE_URL: optionalUrl(),
+      ...storageAccountVariables,
       STORAGE_QUEUE_NAME: z
         .string()
         .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'must be a valid queue name (3-63 lower-case letters, digits, dashes)')
         .default('code-requests'),
       QUEUE_MESSAGE_ENCODING: z.enum(QUEUE_MESSAGE_ENCODINGS).default('plain'),
       QUEUE_CREATE_IF_MISSING: envBoolean(false),
-      QUEUE_REQUEST_TIMEOUT_MS: envInt(5000, 100, 120_000),
-      QUEUE_MAX_TRIES: envInt(3, 1, 10),
-      QUEUE_RETRY_DELAY_MS: envInt(200, 1, 60_000),
     })
     .superRefine((v, ctx) => {
       if (!v.AZURE_STORAGE_CONNECTION_STRING && !v.STORAGE_QUEUE_URL) {
@@ -54,16 +51,19 @@ export const queueConfigSection = defineConfigSection(
         });
       }
     }),
-  (v) => ({
-    connectionString: v.AZURE_STORAGE_CONNECTION_STRING,
-    queueUrl: v.STORAGE_QUEUE_URL,
-    queueName: v.STORAGE_QUEUE_URL ? queueNameFromUrl(v.STORAGE_QUEUE_URL) : v.STORAGE_QUEUE_NAME,
-    encoding: v.QUEUE_MESSAGE_ENCODING,
-    createIfMissing: v.QUEUE_CREATE_IF_MISSING,
-    requestTimeoutMs: v.QUEUE_REQUEST_TIMEOUT_MS,
-    maxTries: v.QUEUE_MAX_TRIES,
-    retryDelayMs: v.QUEUE_RETRY_DELAY_MS,
-  }),
+  (v) => {
+    const { connectionString, queueUrl, requestTimeoutMs, maxTries, retryDelayMs } = resolveStorageAccount(v);
+    return {
+      connectionString,
+      queueUrl,
+      queueName: v.STORAGE_QUEUE_URL ? queueNameFromUrl(v.STORAGE_QUEUE_URL) : v.STORAGE_QUEUE_NAME,
+      encoding: v.QUEUE_MESSAGE_ENCODING,
+      createIfMissing: v.QUEUE_CREATE_IF_MISSING,
+      requestTimeoutMs,
+      maxTries,
+      retryDelayMs,
+    };
+  },
 );
 
 /** `https://acct.queue.core.windows.net/code-requests` → `code-requests` (Azurite URLs carry the account first). */

@@ -1,4 +1,5 @@
-import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
+import { azureCredential } from '../azure/azure-credential.js';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { isRestError } from '@azure/core-rest-pipeline';
 import { SecretStore } from './secret-store.js';
@@ -25,7 +26,7 @@ export class KeyVaultSecretStore extends SecretStore {
 
   constructor(options: KeyVaultSecretStoreOptions) {
     super();
-    this.client = new SecretClient(options.vaultUrl, options.credential ?? new DefaultAzureCredential(), {
+    this.client = new SecretClient(options.vaultUrl, options.credential ?? azureCredential(), {
       disableChallengeResourceVerification: options.disableChallengeResourceVerification,
       retryOptions: {
         maxRetries: options.maxRetries ?? 5,

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isRestError } from '@azure/core-rest-pipeline';
 import type { DequeuedMessageItem, QueueClient } from '@azure/storage-queue';
-import { describeStorageFailure } from '../queue/azure-storage-code-queue.js';
+import { describeStorageFailure } from '../azure/storage-failure.js';
 import { BackOff } from './back-off.js';
 import type { QueueMessageEncoding } from '../queue/queue.config.js';
 import { decodeCodeMessage, encodeExpiryMessage } from './code-message.codec.js';

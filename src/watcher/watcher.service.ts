@@ -2,8 +2,8 @@ import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationB
 import type { QueueClient } from '@azure/storage-queue';
 import { CodeTable } from '../code-table/code-table.js';
 import { QueueConfig } from '../queue/queue.config.js';
-import { createQueueClient } from '../queue/queue-client.factory.js';
-import { describeStorageFailure } from '../queue/azure-storage-code-queue.js';
+import { createQueueClient } from '../azure/storage-clients.js';
+import { describeStorageFailure } from '../azure/storage-failure.js';
 import { CodeLifecycle } from './code-lifecycle.js';
 import { QueueWatcher, type WatcherStats } from './queue-watcher.js';
 import { WatcherConfig } from './watcher.config.js';
@@ -21,7 +21,7 @@ export class WatcherService implements OnApplicationBootstrap, BeforeApplication
     private readonly config: WatcherConfig,
     table: CodeTable,
   ) {
-    this.queue = createQueueClient(queueConfig);
+    this.queue = createQueueClient(queueConfig, queueConfig.queueName);
     this.poison = createQueueClient(queueConfig, config.poisonQueueName);
     const lifecycle = new CodeLifecycle(table, config.codeTtlSeconds);
     this.watcher = new QueueWatcher(this.queue, this.poison, lifecycle, config, this.logger, queueConfig.encoding);

@@ -1,10 +1,10 @@
 import { loadConfig } from '../../config/load-config.js';
 import { ConfigValidationError } from '../../config/config.errors.js';
 import { queueConfigSection, type QueueConfig } from '../../queue/queue.config.js';
-import { createQueueClient } from '../../queue/queue-client.factory.js';
-import { describeStorageFailure } from '../../queue/azure-storage-code-queue.js';
+import { createQueueClient } from '../../azure/storage-clients.js';
+import { describeStorageFailure } from '../../azure/storage-failure.js';
 import type { Env } from '../../config/config-section.js';
-import { AZURITE_DEV_CONNECTION_STRING } from '../../dev/local-stack/local-stack.parts.js';
+import { AZURITE_DEV_CONNECTION_STRING } from '../../azure/azurite.js';
 
 /**
  * `npm run queue:peek` / `npm run queue:clear` — the sample's test.sh and clear_queue.sh for any

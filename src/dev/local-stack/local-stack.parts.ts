@@ -1,12 +1,8 @@
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import type { LocalStackPart } from './parts.js';
+import { AZURITE_DEV_CONNECTION_STRING } from '../../azure/azurite.js';
 
-/** Azurite's published development account (its key is documented, not a secret). */
-export const AZURITE_DEV_CONNECTION_STRING =
-  'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
-  'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
-  'QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;';
 
 /** The function key shared by the local number API and the app, through the local secret store. */
 export const LOCAL_FUNCTION_KEY = 'local-dev-function-key';
