@@ -16,6 +16,11 @@ RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json
+# Development-only processes (src/dev/) stay out of the image: the dev IdP (oidc-provider is a dev
+# dependency), the Tiki stand-in and the local-stack supervisor. The number API stand-in stays:
+# deploy/azure/provision.sh deploys it as the sample's RandomNumber Function when no
+# THIRD_PARTY_API_ENDPOINT is given, so it belongs to a deployment. Same rule in build-and-start.sh.
+RUN find dist/dev -mindepth 1 -maxdepth 1 ! -name number-api -exec rm -rf {} +
 
 # --- production dependencies only -------------------------------------------------------------
 FROM ${NODE_IMAGE} AS prod-deps

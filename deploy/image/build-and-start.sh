@@ -3,7 +3,8 @@
 #   1. build dist/ (as the Dockerfile's build stage does),
 #   2. production install into a fresh directory: package.json + package-lock.json + dist/,
 #      `npm ci --omit=dev` (as the prod-deps + runtime stages do),
-#   3. check the three entry points are there and no dev dependency came along,
+#   3. drop the development-only processes from dist/dev/ (all but the number API stand-in, as the
+#      Dockerfile does), check the three entry points are there and no dev dependency came along,
 #   4. start each entry point from that directory with NODE_ENV=production: the API (PORT; GET
 #      /health/live), the watcher (OPS_PORT; GET /health/live) and the number API (GET with its
 #      key); each must answer 200, then stop on SIGTERM with exit code 0.
@@ -51,6 +52,8 @@ log "production install into $dir"
 cp package.json package-lock.json "$dir/"
 rm -rf "$dir/dist"
 cp -R dist "$dir/dist"
+# As the Dockerfile's build stage: only the number API stand-in of dist/dev/ is deployed (provision.sh).
+find "$dir/dist/dev" -mindepth 1 -maxdepth 1 ! -name number-api -exec rm -rf {} +
 # shellcheck disable=SC2086 # NPM_CI_FLAGS is a list of flags
 (cd "$dir" && npm ci --omit=dev --no-audit --no-fund --ignore-scripts ${NPM_CI_FLAGS:---prefer-offline} >&2)
 
@@ -61,13 +64,14 @@ for entry in apps/api/main.js apps/watcher/main.js dev/number-api/main.js; do
   fi
 done
 # (typescript is not checked: npm installs it as a peer of @nestjs/swagger in production too.)
-for dev in jest @swc/core supertest azurite playwright-core; do
+for dev in jest @swc/core supertest azurite playwright-core oidc-provider; do
   if [ -e "$dir/node_modules/$dev" ]; then
     log "dev dependency $dev is in the production install"
     exit 1
   fi
 done
 log "entry points present: dist/apps/api/main.js dist/apps/watcher/main.js dist/dev/number-api/main.js; no dev dependencies"
+log "dist/dev/ holds: $(find "$dir/dist/dev" -mindepth 1 -maxdepth 1 -printf '%f ')"
 
 free_port() {
   node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
