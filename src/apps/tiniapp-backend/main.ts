@@ -9,7 +9,8 @@ import { ConfigValidationError } from '../../config/config.errors.js';
 import { httpConfigSection } from '../../config/http.config.js';
 import { tiniAppConfigSection } from '../../tiniapp/tiniapp.config.js';
 import { mountTiniAppBodyReader } from '../../tiniapp/tiniapp.module.js';
-import { TINIAPP_BACKEND_CONFIG_SECTIONS, TiniAppBackendModule } from './tiniapp-backend.module.js';
+import { TiniAppBackendModule } from './tiniapp-backend.module.js';
+import { TINIAPP_BACKEND_CONFIG_SECTIONS } from './tiniapp-backend.sections.js';
 
 /**
  * The Tini App auth backend alone (`node dist/apps/tiniapp-backend/main.js`), as seed 004 runs on Cloud Run:

@@ -2,23 +2,14 @@ import { type DynamicModule, Controller, Get, Module, ServiceUnavailableExceptio
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { SkipThrottle, ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { ApiTags } from '@nestjs/swagger';
-import type { ConfigSection } from '../../config/config-section.js';
 import { AppConfigModule } from '../../config/config.module.js';
 import type { LoadedConfig } from '../../config/load-config.js';
-import { HttpConfig, httpConfigSection } from '../../config/http.config.js';
+import { HttpConfig } from '../../config/http.config.js';
 import { LoggingModule } from '../../common/logging.module.js';
 import { AppExceptionFilter } from '../../common/app-exception.filter.js';
-import { secretsConfigSection } from '../../secrets/secrets.config.js';
 import { SecretsModule } from '../../secrets/secrets.module.js';
 import { SecretsService } from '../../secrets/secrets.service.js';
-import { tiniAppConfigSection } from '../../tiniapp/tiniapp.config.js';
 import { TiniAppModule } from '../../tiniapp/tiniapp.module.js';
-
-/**
- * The configuration of the Tini App backend on its own (`node dist/apps/tiniapp-backend/main.js`): what seed
- * 004 deploys to Cloud Run, which has no number API or Azure queue to configure.
- */
-export const TINIAPP_BACKEND_CONFIG_SECTIONS: ReadonlyArray<ConfigSection<object>> = [httpConfigSection, secretsConfigSection, tiniAppConfigSection];
 
 /** Liveness and readiness for the standalone backend: ready once the client secret is loaded. */
 @ApiTags('health')

@@ -4,7 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import type { ConfigSection, Env } from '../../../src/config/config-section.js';
 import { API_CONFIG_SECTIONS } from '../../../src/apps/api/api.sections.js';
 import { WATCHER_CONFIG_SECTIONS } from '../../../src/apps/watcher/watcher.sections.js';
-import { TINIAPP_BACKEND_CONFIG_SECTIONS } from '../../../src/apps/tiniapp-backend/tiniapp-backend.module.js';
+import { TINIAPP_BACKEND_CONFIG_SECTIONS } from '../../../src/apps/tiniapp-backend/tiniapp-backend.sections.js';
 import { numberApiServerConfigSection } from '../../../src/dev/number-api/number-api-server.config.js';
 import { secretsConfigSection } from '../../../src/secrets/secrets.config.js';
 import { tiniAppConfigSection } from '../../../src/tiniapp/tiniapp.config.js';
