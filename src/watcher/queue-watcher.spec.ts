@@ -1,14 +1,13 @@
-import { RestError } from '@azure/core-rest-pipeline';
-import type { DequeuedMessageItem, QueueClient } from '@azure/storage-queue';
 import type { CodeLifecycle, LifecycleResult } from './code-lifecycle.js';
 import type { CodeMessage } from './code-message.codec.js';
 import { QueueWatcher, type WatcherLogger } from './queue-watcher.js';
 import type { WatcherConfig } from './watcher.config.js';
+import { InMemoryCodeQueueConsumer } from '../queue/in-memory-code-queue-consumer.js';
 
 /**
- * The loop's timing rules with a scripted queue (the storage behaviour itself is covered against
- * Azurite in test/lifecycle): back-off on 5xx, lease renewal during slow processing, settling with
- * the renewed pop receipt.
+ * The loop's timing rules against the in-memory CodeQueueConsumer (the storage behaviour itself is
+ * covered against Azurite in test/lifecycle): back-off on queue outages, lease renewal during slow
+ * processing, settling after the renewal, retry and poison rules.
  */
 const config: WatcherConfig = {
   codeTtlSeconds: 600,
@@ -25,105 +24,81 @@ const config: WatcherConfig = {
 };
 
 const quiet: WatcherLogger = { log() {}, debug() {}, warn() {}, error() {} };
-
-function item(text: string): DequeuedMessageItem {
-  return {
-    messageId: 'm1',
-    popReceipt: 'pop-0',
-    messageText: text,
-    dequeueCount: 1,
-    insertedOn: new Date(),
-    expiresOn: new Date(Date.now() + 7 * 24 * 3600 * 1000),
-    nextVisibleOn: new Date(),
-  } as DequeuedMessageItem;
-}
-
-class ScriptedQueue {
-  readonly calls: string[] = [];
-  receives = 0;
-  private pops = 0;
-  constructor(private readonly script: Array<() => DequeuedMessageItem[]>) {}
-  readonly name = 'code-requests';
-  async receiveMessages() {
-    this.receives++;
-    const next = this.script.shift();
-    return { receivedMessageItems: next ? next() : [] };
-  }
-  async updateMessage(id: string, pop: string, text: string | undefined, visibility: number) {
-    this.calls.push(`update ${id} ${pop} ${text === undefined ? 'same-text' : 'new-text'} ${visibility}`);
-    return { popReceipt: `pop-${++this.pops}` };
-  }
-  async deleteMessage(id: string, pop: string) {
-    this.calls.push(`delete ${id} ${pop}`);
-    return {};
-  }
-  async sendMessage() {
-    this.calls.push('send');
-    return {};
-  }
-}
-
-const asClient = (q: ScriptedQueue) => q as unknown as QueueClient;
 const body = JSON.stringify({ code: 'abc-1-abc', timestamp: new Date().toISOString() });
 
 describe('QueueWatcher', () => {
-  it('backs off on 5xx answers, then processes; keeps polling (with back-off) when empty', async () => {
-    const fail = () => {
-      throw new RestError('server busy', { statusCode: 503 });
-    };
-    const queue = new ScriptedQueue([fail, fail, () => [item(body)]]);
+  it('backs off on queue outages, then processes; keeps polling (with back-off) when empty', async () => {
+    const queue = new InMemoryCodeQueueConsumer();
+    queue.failReceives(2);
+    queue.enqueue(body);
     const handled: CodeMessage[] = [];
     const lifecycle = { handle: async (m: CodeMessage): Promise<LifecycleResult> => (handled.push(m), { outcome: 'expired-on-arrival' }) } as unknown as CodeLifecycle;
-    const watcher = new QueueWatcher(asClient(queue), asClient(new ScriptedQueue([])), lifecycle, config, quiet);
+    const watcher = new QueueWatcher(queue, lifecycle, config, quiet);
     watcher.start();
     await new Promise((resolve) => setTimeout(resolve, 400));
     await watcher.stop();
     expect(handled.map((m) => m.code)).toEqual(['abc-1-abc']);
-    expect(queue.calls).toEqual(['delete m1 pop-0']);
+    expect(queue.calls).toEqual(['settle m1']);
+    expect(queue.pending).toEqual([]);
     // 2 failures + 1 batch + empty polls spaced 10–40 ms apart: not a busy loop, not stalled.
     expect(queue.receives).toBeGreaterThanOrEqual(5);
     expect(queue.receives).toBeLessThan(40);
   });
 
-  it('renews the lease of a message that outlives it and settles with the renewed pop receipt', async () => {
-    const queue = new ScriptedQueue([() => [item(body)]]);
+  it('renews the lease of a message that outlives it and settles it after the last renewal', async () => {
+    const queue = new InMemoryCodeQueueConsumer();
+    queue.enqueue(body);
     const lifecycle = {
       handle: async (): Promise<LifecycleResult> => {
         await new Promise((resolve) => setTimeout(resolve, 2300)); // > the 2 s visibility timeout
         return { outcome: 'activated', expiry: { message: { code: 'abc-1-abc', issuedAt: new Date(), expiresAt: new Date(Date.now() + 600_000), extra: {} }, delaySeconds: 600 } };
       },
     } as unknown as CodeLifecycle;
-    const watcher = new QueueWatcher(asClient(queue), asClient(new ScriptedQueue([])), lifecycle, config, quiet);
+    const watcher = new QueueWatcher(queue, lifecycle, config, quiet);
     watcher.start();
     await new Promise((resolve) => setTimeout(resolve, 100));
     await watcher.stop(); // waits for the message in hand
     expect(queue.calls).toEqual([
-      'update m1 pop-0 same-text 2', // at 1 s
-      'update m1 pop-1 same-text 2', // at 2 s
-      'update m1 pop-2 new-text 600', // turned into its expiry message, with the latest receipt
+      'renew m1 2', // at 1 s
+      'renew m1 2', // at 2 s
+      'release m1 new-text 600', // turned into its expiry message, on the lease as renewed
     ]);
+    expect(queue.pending).toEqual([expect.objectContaining({ id: 'm1', deliveryCount: 1 })]);
     expect(watcher.stats.completed).toBe(1);
   }, 10_000);
 
   it('releases a failed message for a retry, and poisons it on the last allowed delivery', async () => {
     const failing = { handle: async (): Promise<LifecycleResult> => Promise.reject(new Error('table down')) } as unknown as CodeLifecycle;
-    const first = new ScriptedQueue([() => [item(body)]]);
-    const poison1 = new ScriptedQueue([]);
-    const w1 = new QueueWatcher(asClient(first), asClient(poison1), failing, { ...config, retryBaseSeconds: 3 }, quiet);
+    const first = new InMemoryCodeQueueConsumer();
+    first.enqueue(body);
+    const w1 = new QueueWatcher(first, failing, { ...config, retryBaseSeconds: 3 }, quiet);
     w1.start();
     await new Promise((resolve) => setTimeout(resolve, 100));
     await w1.stop();
-    expect(first.calls).toEqual(['update m1 pop-0 same-text 3']);
-    expect(poison1.calls).toEqual([]);
+    expect(first.calls).toEqual(['release m1 same-text 3']);
+    expect(first.poisoned).toEqual([]);
 
-    const last = new ScriptedQueue([() => [{ ...item(body), dequeueCount: 5 }]]);
-    const poison2 = new ScriptedQueue([]);
-    const w2 = new QueueWatcher(asClient(last), asClient(poison2), failing, config, quiet);
+    const last = new InMemoryCodeQueueConsumer();
+    last.enqueue(body, { deliveryCount: 4 }); // this delivery is the 5th
+    const w2 = new QueueWatcher(last, failing, config, quiet);
     w2.start();
     await new Promise((resolve) => setTimeout(resolve, 100));
     await w2.stop();
-    expect(poison2.calls).toEqual(['send']);
-    expect(last.calls).toEqual(['delete m1 pop-0']);
+    expect(last.calls).toEqual(['poison m1', 'settle m1']);
+    expect(JSON.parse(last.poisoned[0]!)).toMatchObject({ messageId: 'm1', dequeueCount: 5, body, reason: expect.stringMatching(/^failed 5 times/) });
+    expect(last.pending).toEqual([]);
     expect(w2.stats).toMatchObject({ failed: 1, poisoned: 1 });
+  });
+
+  it('poisons a malformed message at once, keeping its body', async () => {
+    const queue = new InMemoryCodeQueueConsumer();
+    queue.enqueue('not json at all');
+    const lifecycle = { handle: async () => ({ outcome: 'activated' }) } as unknown as CodeLifecycle;
+    const watcher = new QueueWatcher(queue, lifecycle, config, quiet);
+    watcher.start();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await watcher.stop();
+    expect(JSON.parse(queue.poisoned[0]!)).toMatchObject({ body: 'not json at all', reason: expect.stringMatching(/^malformed/) });
+    expect(watcher.stats.poisoned).toBe(1);
   });
 });

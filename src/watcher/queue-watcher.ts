@@ -1,8 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isRestError } from '@azure/core-rest-pipeline';
-import type { DequeuedMessageItem, QueueClient } from '@azure/storage-queue';
-import { describeStorageFailure } from '../azure/storage-failure.js';
 import { BackOff } from './back-off.js';
+import type { CodeQueueConsumer, ReceivedCodeMessage } from '../queue/code-queue-consumer.js';
 import type { QueueMessageEncoding } from '../queue/queue.config.js';
 import { decodeCodeMessage, encodeExpiryMessage } from './code-message.codec.js';
 import type { CodeLifecycle, ScheduledExpiry } from './code-lifecycle.js';
@@ -37,22 +35,20 @@ export interface WatcherStats {
 }
 
 /**
- * A received message held under its visibility timeout. While it is being processed the timeout is
- * renewed at half-time, so a slow message is not handed to another watcher; settling (delete or
- * release) first waits for a renewal in flight, whose new pop receipt it then uses.
+ * A received message held under its lease. While it is being processed the lease is renewed at
+ * half-time, so a slow message is not handed to another watcher; settling (delete or release) first
+ * waits for a renewal in flight, so the consumer settles the lease as renewed.
  */
 class LeasedMessage {
-  private popReceipt: string;
   private renewal?: Promise<void>;
   private timer?: NodeJS.Timeout;
 
   constructor(
-    readonly item: DequeuedMessageItem,
-    private readonly queue: QueueClient,
+    readonly item: ReceivedCodeMessage,
+    private readonly queue: CodeQueueConsumer,
     private readonly visibilitySeconds: number,
     private readonly logger: WatcherLogger,
   ) {
-    this.popReceipt = item.popReceipt;
     this.timer = setInterval(() => this.renew(), (visibilitySeconds * 1000) / 2);
     this.timer.unref();
   }
@@ -60,11 +56,8 @@ class LeasedMessage {
   private renew(): void {
     if (this.renewal) return;
     this.renewal = this.queue
-      .updateMessage(this.item.messageId, this.popReceipt, undefined, this.visibilitySeconds)
-      .then((answer) => {
-        if (answer.popReceipt) this.popReceipt = answer.popReceipt;
-      })
-      .catch((error: unknown) => this.logger.warn(`Could not renew message ${this.item.messageId}: ${describeStorageFailure(error)}`))
+      .renew(this.item, this.visibilitySeconds)
+      .catch((error: unknown) => this.logger.warn(`Could not renew message ${this.item.id}: ${describeFailure(error)}`))
       .finally(() => (this.renewal = undefined));
   }
 
@@ -73,22 +66,21 @@ class LeasedMessage {
     await this.renewal;
   }
 
+  /** Its effect is stored: the message goes. A lost lease is fine (see CodeQueueConsumer.settle). */
   async delete(): Promise<void> {
     await this.settle();
-    try {
-      await this.queue.deleteMessage(this.item.messageId, this.popReceipt);
-    } catch (error) {
-      // 404: the lease was lost (it reappeared and someone else holds it); the effect is stored and
-      // idempotent, so the other delivery will find nothing to change.
-      if (isRestError(error) && error.statusCode === 404) return;
-      throw error;
-    }
+    await this.queue.settle(this.item);
   }
 
   /** Makes the message visible again after `seconds` (0: at once), unchanged or with a new text. */
   async release(seconds: number, text?: string): Promise<void> {
     await this.settle();
-    await this.queue.updateMessage(this.item.messageId, this.popReceipt, text, seconds);
+    await this.queue.release(this.item, seconds, text);
+  }
+
+  async poison(record: string): Promise<void> {
+    await this.settle();
+    await this.queue.moveToPoison(this.item, record);
   }
 
   abandon(): void {
@@ -112,8 +104,7 @@ export class QueueWatcher {
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
-    private readonly queue: QueueClient,
-    private readonly poison: QueueClient,
+    private readonly queue: CodeQueueConsumer,
     private readonly lifecycle: CodeLifecycle,
     private readonly config: WatcherConfig,
     private readonly logger: WatcherLogger,
@@ -146,14 +137,13 @@ export class QueueWatcher {
         await Promise.race(this.inFlight);
         continue;
       }
-      let items: DequeuedMessageItem[];
+      let items: ReceivedCodeMessage[];
       try {
-        const answer = await this.queue.receiveMessages({ numberOfMessages: batchSize, visibilityTimeout: this.config.visibilityTimeoutSeconds });
-        items = answer.receivedMessageItems;
+        items = await this.queue.receive(batchSize, this.config.visibilityTimeoutSeconds);
       } catch (error) {
         if (this.stopping) break;
         const delay = this.backOff.next();
-        this.logger.warn(`Receive failed: ${describeStorageFailure(error)}; polling again in ${delay} ms`);
+        this.logger.warn(`Receive failed: ${describeFailure(error)}; polling again in ${delay} ms`);
         await this.pause(delay);
         continue;
       }
@@ -178,10 +168,10 @@ export class QueueWatcher {
 
   private async processOne(lease: LeasedMessage): Promise<void> {
     const { item } = lease;
-    const deliveries = item.dequeueCount ?? 1;
+    const deliveries = item.deliveryCount;
     try {
       const now = this.clock();
-      const decoded = decodeCodeMessage(item.messageText, {
+      const decoded = decodeCodeMessage(item.text, {
         maxBytes: this.config.maxMessageBytes,
         now,
         maxClockSkewMs: this.config.maxClockSkewSeconds * 1000,
@@ -191,7 +181,7 @@ export class QueueWatcher {
         return;
       }
       const { message } = decoded;
-      await consumeInSpan(this.queue.name, message.extra.traceparent, { 'code.phase': message.phase }, async () => {
+      await consumeInSpan(this.queue.queueName, message.extra.traceparent, { 'code.phase': message.phase }, async () => {
         const attempts = deliveries - decoded.message.priorDeliveries;
         if (attempts > this.config.maxDequeueCount) {
           // Earlier deliveries never settled (the process died or lost the lease each time).
@@ -213,13 +203,13 @@ export class QueueWatcher {
         // Lag: from getcode's timestamp (activation) or from the code's expiry time (expiry).
         const since = message.phase === 'activate' ? message.issuedAt : message.expiresAt;
         recordWatcherMessage('processed', (this.clock().getTime() - since.getTime()) / 1000);
-        this.logger.debug(`${decoded.message.phase} → ${outcome} (message ${item.messageId}, delivery ${attempts}, ${decoded.format})`);
+        this.logger.debug(`${decoded.message.phase} → ${outcome} (message ${item.id}, delivery ${attempts}, ${decoded.format})`);
       });
     } catch (error) {
       // Deleting or poisoning failed: the message reappears after its visibility timeout and is
       // handled again, idempotently.
       lease.abandon();
-      this.logger.warn(`Message ${item.messageId} left for redelivery: ${describeFailure(error)}`);
+      this.logger.warn(`Message ${item.id} left for redelivery: ${describeFailure(error)}`);
     }
   }
 
@@ -232,10 +222,10 @@ export class QueueWatcher {
     const visibleAt = now.getTime() + expiry.delaySeconds * 1000;
     const messageExpiresOn = lease.item.expiresOn?.getTime() ?? 0;
     if (visibleAt + 60_000 < messageExpiresOn) {
-      await lease.release(expiry.delaySeconds, encodeExpiryMessage(expiry.message, this.encoding, lease.item.dequeueCount));
+      await lease.release(expiry.delaySeconds, encodeExpiryMessage(expiry.message, this.encoding, lease.item.deliveryCount));
       return;
     }
-    await this.queue.sendMessage(encodeExpiryMessage(expiry.message, this.encoding), { visibilityTimeout: expiry.delaySeconds, messageTimeToLive: -1 });
+    await this.queue.send(encodeExpiryMessage(expiry.message, this.encoding), expiry.delaySeconds);
     await lease.delete();
   }
 
@@ -248,7 +238,7 @@ export class QueueWatcher {
       return;
     }
     const retryIn = this.config.retryBaseSeconds * 2 ** (deliveries - 1);
-    this.logger.warn(`Message ${lease.item.messageId} failed (delivery ${deliveries}): ${reason}; retrying in ${retryIn} s`);
+    this.logger.warn(`Message ${lease.item.id} failed (delivery ${deliveries}): ${reason}; retrying in ${retryIn} s`);
     await this.release(lease, retryIn);
   }
 
@@ -258,7 +248,7 @@ export class QueueWatcher {
       this.stats.released++;
     } catch (error) {
       lease.abandon();
-      this.logger.warn(`Could not release message ${lease.item.messageId} (it reappears after its visibility timeout): ${describeStorageFailure(error)}`);
+      this.logger.warn(`Could not release message ${lease.item.id} (it reappears after its visibility timeout): ${describeFailure(error)}`);
     }
   }
 
@@ -266,24 +256,16 @@ export class QueueWatcher {
     const { item } = lease;
     const record: PoisonRecord = {
       reason,
-      messageId: item.messageId,
-      dequeueCount: item.dequeueCount,
+      messageId: item.id,
+      dequeueCount: item.deliveryCount,
       insertedOn: item.insertedOn?.toISOString(),
       poisonedAt: this.clock().toISOString(),
-      body: item.messageText,
+      body: item.text,
     };
-    const text = JSON.stringify(record);
-    try {
-      await this.poison.sendMessage(text);
-    } catch (error) {
-      if (!(isRestError(error) && error.statusCode === 404)) throw error;
-      await this.poison.createIfNotExists();
-      await this.poison.sendMessage(text);
-    }
-    await lease.delete();
+    await lease.poison(JSON.stringify(record));
     this.stats.poisoned++;
     recordWatcherMessage('poisoned', item.insertedOn ? (this.clock().getTime() - item.insertedOn.getTime()) / 1000 : undefined);
-    this.logger.warn(`Message ${item.messageId} moved to ${this.config.poisonQueueName}: ${reason}`);
+    this.logger.warn(`Message ${item.id} moved to ${this.queue.poisonQueueName}: ${reason}`);
   }
 
   private async pause(ms: number): Promise<void> {
@@ -296,8 +278,9 @@ export class QueueWatcher {
   }
 }
 
+/** Adapters throw AppErrors whose `reason` is safe to log (no URL, no token). */
 function describeFailure(error: unknown): string {
   const reason = (error as { reason?: unknown }).reason;
   if (typeof reason === 'string') return `${(error as Error).name}: ${reason}`;
-  return isRestError(error) ? describeStorageFailure(error) : error instanceof Error ? error.message : String(error);
+  return error instanceof Error ? error.message : String(error);
 }

@@ -4,6 +4,10 @@ import type { LoadedConfig } from '../../config/load-config.js';
 import { LoggingModule } from '../../common/logging.module.js';
 import { CodeTableModule } from '../../code-table/code-table.module.js';
 import { WatcherService } from '../../watcher/watcher.service.js';
+import { WatcherConfig } from '../../watcher/watcher.config.js';
+import { QueueConfig } from '../../queue/queue.config.js';
+import { CodeQueueConsumer } from '../../queue/code-queue-consumer.js';
+import { createCodeQueueConsumer } from '../../queue/code-queue-consumer.factory.js';
 import { WatcherOpsModule } from '../../observability/watcher-ops.module.js';
 
 /** The watcher's root module: config, logging, the code table and the receive loop. No HTTP. */
@@ -13,7 +17,14 @@ export class WatcherModule {
     return {
       module: WatcherModule,
       imports: [AppConfigModule.forRoot(config), LoggingModule, CodeTableModule, WatcherOpsModule],
-      providers: [WatcherService],
+      providers: [
+        {
+          provide: CodeQueueConsumer,
+          inject: [QueueConfig, WatcherConfig],
+          useFactory: (queue: QueueConfig, watcher: WatcherConfig) => createCodeQueueConsumer(queue, watcher.poisonQueueName),
+        },
+        WatcherService,
+      ],
     };
   }
 }
