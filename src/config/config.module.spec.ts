@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigService, type ConfigType } from '@nestjs/config';
+import { ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import { AppConfigModule } from './config.module.js';
 import { HttpConfig, httpConfigSection } from './http.config.js';
@@ -14,10 +14,10 @@ class QueueUser {
   constructor(readonly config: QueueConfig) {}
 }
 
-/** A consumer written the way the @nestjs/config docs write them. */
+/** A consumer written the way the @nestjs/config docs write them: the namespace's KEY. */
 @Injectable()
 class DocsStyleUser {
-  constructor(@Inject(httpConfigSection.KEY) readonly http: ConfigType<() => HttpConfig>) {}
+  constructor(@Inject(httpConfigSection.KEY) readonly http: HttpConfig) {}
 }
 
 async function moduleFor(env: Record<string, string>) {
