@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { pino, type DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 import { HttpConfig } from '../config/http.config.js';
+import { PRETTY_LOG_OPTIONS } from './pretty-log.options.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -39,11 +40,12 @@ export function requestIdFor(req: IncomingMessage, res: ServerResponse): string 
 }
 
 /**
- * Pretty output through a worker transport for local reading; otherwise JSON to stdout through an
- * asynchronous destination, so a request never waits on a write(2) (pino flushes it at exit).
+ * LOG_FORMAT=pretty: pino-pretty through a worker transport, for local reading. Otherwise JSON to
+ * stdout through an asynchronous destination, so a request never waits on a write(2) (pino
+ * flushes it at exit).
  */
 function withDestination(http: HttpConfig, options: Options): Options | [Options, DestinationStream] {
-  if (http.logPretty) return { ...options, transport: { target: 'pino-pretty', options: { singleLine: true } } };
+  if (http.logFormat === 'pretty') return { ...options, transport: { target: 'pino-pretty', options: PRETTY_LOG_OPTIONS } };
   return [options, pino.destination({ dest: 1, sync: false })];
 }
 

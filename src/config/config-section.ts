@@ -1,20 +1,32 @@
+import { type ConfigFactory, type ConfigFactoryKeyHost, type ConfigObject, getConfigToken, registerAs } from '@nestjs/config';
 import { z } from 'zod';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * One capability's slice of the configuration: the variables it reads (a zod schema, so they are
- * validated at boot) and the typed object it is injected as. The class is both the DI token and
- * the type, like an abstract class contract.
+ * validated at boot) and the typed object it is injected as. It is a @nestjs/config namespace:
+ * `name` is the `registerAs` token, so the value is `ConfigService.get(name)` and
+ * `@Inject(section.KEY)`; the class is also registered as an alias of that provider, so a
+ * consumer writes `constructor(private readonly config: QueueConfig)` (class = DI token and type,
+ * like an abstract class contract).
  */
 export interface ConfigSection<T extends object> {
   readonly token: abstract new (...args: never[]) => T;
+  /** The @nestjs/config namespace (`registerAs(name, …)`). */
   readonly name: string;
+  /** The namespace's provider token, `registerAs(name, …).KEY` (`CONFIGURATION(<name>)`). */
+  readonly KEY: string;
   /** The environment variables the schema names (deploy files and docs are checked against them). */
   readonly variables: readonly string[];
   /** Families of variables read by prefix (e.g. `SECRET_` for local secrets). */
   readonly variablePrefixes: readonly string[];
   parse(env: Env): { ok: true; value: T } | { ok: false; problems: string[] };
+  /**
+   * The namespace as a @nestjs/config config factory for `ConfigModule.forRoot({ load })`, over a
+   * value `parse` already validated (validation runs once, for every section, before Nest starts).
+   */
+  registerAs(value: T): ConfigFactory & ConfigFactoryKeyHost<ConfigObject>;
 }
 
 export function defineConfigSection<S extends z.ZodType, T extends object>(
@@ -28,6 +40,7 @@ export function defineConfigSection<S extends z.ZodType, T extends object>(
   return {
     token,
     name,
+    KEY: getConfigToken(name),
     variables: [...new Set([...schemaVariables(schema), ...(extra.variables ?? [])])],
     variablePrefixes: extra.variablePrefixes ?? [],
     parse(env) {
@@ -36,6 +49,9 @@ export function defineConfigSection<S extends z.ZodType, T extends object>(
         return { ok: false, problems: result.error.issues.map(describeIssue) };
       }
       return { ok: true, value: Object.freeze(build(result.data, env)) };
+    },
+    registerAs(value) {
+      return registerAs(name, (): ConfigObject => value);
     },
   };
 }

@@ -3,28 +3,34 @@ import { ConfigModule } from '@nestjs/config';
 import type { LoadedConfig } from './load-config.js';
 
 /**
- * Makes each validated section injectable by its class (e.g. `constructor(config: QueueConfig)`),
- * and the whole set readable through @nestjs/config's ConfigService (`config.get('queue')`).
- * The environment is passed in, not read here, so tests and several app instances in one process
- * each get their own.
+ * The process's configuration through @nestjs/config: `ConfigModule.forRoot` with one `registerAs`
+ * namespace per section (`ConfigService.get('queue')`, `@Inject(queueConfigSection.KEY)`), and
+ * each section class registered as an alias of its namespace provider, so consumers inject the
+ * typed class (`constructor(private readonly config: QueueConfig)`).
+ *
+ * The values come from an environment map validated by `loadConfig` (zod, every bad variable named
+ * at once) before Nest starts, never from `process.env` or a `.env` file read here: entry points
+ * pass `process.env` (filled by `node --env-file`), tests pass their own map, and several apps in
+ * one process each get their own.
  */
 @Module({})
 export class AppConfigModule {
   static forRoot(config: LoadedConfig): DynamicModule {
-    const providers = config.sections.map((section) => ({ provide: section.token, useValue: config.get(section) }));
+    const sectionClasses = config.sections.map((section) => ({ provide: section.token, useExisting: section.KEY }));
     return {
       module: AppConfigModule,
       global: true,
       imports: [
         ConfigModule.forRoot({
+          isGlobal: true,
           ignoreEnvFile: true,
-          skipProcessEnv: true,
           validatePredefined: false,
-          load: [() => Object.fromEntries(config.sections.map((s) => [s.name, config.get(s)]))],
+          skipProcessEnv: true,
+          load: config.sections.map((section) => section.registerAs(config.get(section))),
         }),
       ],
-      providers,
-      exports: [...providers.map((p) => p.provide), ConfigModule],
+      providers: sectionClasses,
+      exports: sectionClasses.map((p) => p.provide),
     };
   }
 }

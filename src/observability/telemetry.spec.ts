@@ -1,8 +1,9 @@
+import { ROOT_CONTEXT, context, createContextKey } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { loadConfig } from '../config/load-config.js';
 import { AzureMonitorTraceExporter } from './azure-monitor-trace-exporter.js';
 import { observabilityConfigSection } from './observability.config.js';
-import { spanExporterFor } from './telemetry.js';
+import { spanExporterFor, startTelemetry, type Telemetry } from './telemetry.js';
 
 const configFor = (env: Record<string, string>) => loadConfig(env, [observabilityConfigSection]).get(observabilityConfigSection);
 
@@ -40,5 +41,33 @@ describe('observability config', () => {
     [{ TRACES_EXPORTER: 'zipkin' }, /TRACES_EXPORTER/],
   ])('rejects %j', (env, problem) => {
     expect(() => configFor(env as Record<string, string>)).toThrow(problem);
+  });
+});
+
+describe("startTelemetry's context manager (@opentelemetry/context-async-hooks)", () => {
+  const KEY = createContextKey('request');
+  let telemetry: Telemetry;
+  beforeAll(() => {
+    telemetry = startTelemetry(configFor({}));
+  });
+  afterAll(() => telemetry.shutdown());
+
+  it('keeps the context across awaits and timers, and isolates concurrent work', async () => {
+    const seen = await Promise.all(
+      ['a', 'b'].map((id) =>
+        context.with(ROOT_CONTEXT.setValue(KEY, id), async () => {
+          await new Promise((r) => setTimeout(r, id === 'a' ? 20 : 5));
+          await Promise.resolve();
+          return context.active().getValue(KEY);
+        }),
+      ),
+    );
+    expect(seen).toEqual(['a', 'b']);
+    expect(context.active()).toBe(ROOT_CONTEXT);
+  });
+
+  it('bind runs a function later in the bound context', () => {
+    const bound = context.bind(ROOT_CONTEXT.setValue(KEY, 'x'), () => context.active().getValue(KEY));
+    expect(bound()).toBe('x');
   });
 });

@@ -1,4 +1,5 @@
 import { context, metrics, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -7,7 +8,6 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, TracerProvider, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AsyncLocalStorageContextManager } from './async-context-manager.js';
 import { AzureMonitorTraceExporter } from './azure-monitor-trace-exporter.js';
 import type { ObservabilityConfig } from './observability.config.js';
 import { setTracingEnabled } from './instruments.js';
@@ -43,7 +43,9 @@ export function startTelemetry(config: ObservabilityConfig): Telemetry {
   const spanProcessors: SpanProcessor[] = exporter ? [new BatchSpanProcessor({ exporter, scheduledDelayMillis: 1000 })] : [];
   const tracerProvider = exporter ? new TracerProvider({ resource, spanProcessors }) : undefined;
 
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager());
+  // AsyncLocalStorage keeps the active span across awaits, so the span of an HTTP request is the
+  // parent of the number API call and the queue send made while serving it.
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   if (tracerProvider) trace.setGlobalTracerProvider(tracerProvider);
   setTracingEnabled(tracerProvider !== undefined);

@@ -1,12 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-
-const CHROMIUM = '/usr/bin/chromium';
 import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.js';
 import { DEMO_USER } from '../../src/dev/dev-idp/dev-idp.js';
 import { freePort, startAuthApp, startTestIdp, type AuthApp } from '../auth/support/oidc-harness.js';
+import { describeWithChromium } from './support/chromium.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'browser-login');
 const CHROMIUM_ARGS = [
@@ -21,7 +19,7 @@ const CHROMIUM_ARGS = [
 ];
 
 /** The whole login loop in headless Chromium (Debian's chromium + playwright-core, no download). */
-describe('browser: log in with the dev IdP, see a protected page, log out everywhere', () => {
+describeWithChromium('browser: log in with the dev IdP, see a protected page, log out everywhere', (chromiumPath) => {
   let idp: RunningDevIdp;
   let app: AuthApp;
   let browser: Browser;
@@ -34,10 +32,7 @@ describe('browser: log in with the dev IdP, see a protected page, log out everyw
     const port = await freePort();
     idp = await startTestIdp([`http://127.0.0.1:${port}`]);
     app = await startAuthApp(port, { AUTH_PROVIDER: 'dev', OIDC_ISSUER_URL: idp.issuer, AUTH_SESSION_STORE: 'memory' });
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`The browser test drives Debian's Chromium at ${CHROMIUM}: install it with "apt-get install chromium" (.ci/run does).`);
-    }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
     page = await (await browser.newContext()).newPage();
     page.setDefaultTimeout(10_000);
   }, 60_000);

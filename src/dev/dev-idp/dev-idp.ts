@@ -94,7 +94,7 @@ export async function createDevIdpProvider(options: DevIdpOptions): Promise<{ pr
         ? { backchannel_logout_uri: c.backchannelLogoutUri, backchannel_logout_session_required: true }
         : {}),
     })),
-    jwks: { keys: keys as never },
+    jwks: { keys },
     cookies: { keys: [createHash('sha256').update(`dev-idp-cookies:${options.issuer}`).digest('base64url')] },
     pkce: { required: () => true },
     scopes: ['openid', 'profile', 'email', 'offline_access', 'roles'],
@@ -160,7 +160,7 @@ export async function createDevIdpProvider(options: DevIdpOptions): Promise<{ pr
       return grant;
     },
     extraTokenClaims: async (_ctx, token) => {
-      const user = byId.get((token as { accountId?: string }).accountId ?? '');
+      const user = byId.get('accountId' in token ? (token.accountId ?? '') : '');
       return user ? { realm_access: { roles: user.roles }, preferred_username: user.username, name: user.name } : undefined;
     },
     findAccount: async (_ctx, sub) => {

@@ -1,5 +1,9 @@
 import { mkdirSync } from 'node:fs';
+import { ConfigValidationError } from '../../config/config.errors.js';
+import { loadConfig } from '../../config/load-config.js';
+import { localStackConfigSection } from './local-stack.config.js';
 import { LOCAL_STACK_ENV, localStackParts } from './local-stack.parts.js';
+import { readableLogLines } from './readable-log-lines.js';
 import { findBusyPort, Supervisor } from './supervisor.js';
 
 /**
@@ -8,7 +12,9 @@ import { findBusyPort, Supervisor } from './supervisor.js';
  * The developer's own environment variables override the defaults.
  */
 async function main(): Promise<void> {
-  const env = { ...process.env, ...LOCAL_STACK_ENV, ...pickDefined(process.env, Object.keys(LOCAL_STACK_ENV)) };
+  const { logFormat } = loadConfig(process.env, [localStackConfigSection]).get(localStackConfigSection);
+  // The parts print JSON as in production; the supervisor renders it (LOG_FORMAT=json: unchanged).
+  const env = { ...process.env, ...LOCAL_STACK_ENV, ...pickDefined(process.env, Object.keys(LOCAL_STACK_ENV)), LOG_FORMAT: 'json' };
   const parts = localStackParts(env);
   const busy = await findBusyPort(parts);
   if (busy) {
@@ -16,7 +22,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   mkdirSync('.data/azurite', { recursive: true });
-  const supervisor = new Supervisor(env);
+  const supervisor = new Supervisor(env, undefined, readableLogLines(logFormat));
   const shutdown = (signal: string) => {
     console.log(`\n[stack] ${signal}: stopping every part…`);
     void supervisor.stop().then(() => process.exit(0));
@@ -40,4 +46,7 @@ function pickDefined(env: NodeJS.ProcessEnv, keys: string[]): Record<string, str
   return Object.fromEntries(keys.flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]!]])));
 }
 
-void main();
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigValidationError ? error.message : `[stack] ${(error as Error).message}`);
+  process.exit(1);
+});

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import type { LocalStackPart } from './parts.js';
+import type { LineFormatter } from './readable-log-lines.js';
 
 interface Running {
   part: LocalStackPart;
@@ -38,6 +39,8 @@ export class Supervisor {
   constructor(
     private readonly env: Record<string, string | undefined>,
     private readonly log: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+    /** Renders a part's line for reading (pino-pretty unless LOG_FORMAT=json); "ready" matches the raw line. */
+    private readonly formatLine: LineFormatter = (line) => [line],
   ) {}
 
   async start(parts: LocalStackPart[]): Promise<void> {
@@ -72,7 +75,7 @@ export class Supervisor {
       let ready = false;
       const timer = setTimeout(() => reject(new Error(`${part.name} did not report ready within 60 s`)), 60_000);
       const onLine = (line: string) => {
-        this.log(`[${part.name}] ${line}`);
+        for (const shown of this.formatLine(line)) this.log(`[${part.name}] ${shown}`);
         if (this.stopping && part.stoppedWhen?.test(line)) child.kill('SIGKILL');
         if (!ready && part.readyWhen.test(line)) {
           ready = true;
