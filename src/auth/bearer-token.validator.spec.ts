@@ -26,7 +26,7 @@ function configWith(overrides: Partial<AuthConfig>): AuthConfig {
 }
 
 describe('BearerTokenValidator', () => {
-  let privateKey: CryptoKey;
+  let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
   let publicJwk: JWK;
   let now = T0;
 
