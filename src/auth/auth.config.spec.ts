@@ -4,12 +4,31 @@ const parse = (env: Record<string, string>) => authConfigSection.parse(env);
 const base = { PUBLIC_BASE_URL: 'https://app.example.com', OIDC_CLIENT_ID: 'app', AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
 
 describe('auth config', () => {
-  it('defaults to AUTH_PROVIDER=none with getcode open, needing nothing else', () => {
+  it('defaults to AUTH_PROVIDER=none, needing nothing else', () => {
     const r = parse({});
     expect(r.ok).toBe(true);
-    if (r.ok) {
-      expect(r.value.enabled).toBe(false);
-      expect(r.value.getcode).toEqual({ kind: 'none' });
+    if (r.ok) expect(r.value.enabled).toBe(false);
+  });
+
+  it('Bearer tokens: an API audience distinct from the client id, at+jwt where the IdP sets it, bounded caches', () => {
+    const dev = parse({ ...base, AUTH_PROVIDER: 'dev' });
+    expect(dev.ok && dev.value.bearerAudience).toBe('integrated-auth-api');
+    expect(dev.ok && dev.value.bearerRequireAtJwt).toBe(true);
+    expect(dev.ok && dev.value.introspectionCacheSeconds).toBe(30);
+    expect(dev.ok && dev.value.bearerCacheEntries).toBe(10_000);
+    const oidc = parse({ ...base, AUTH_PROVIDER: 'oidc', OIDC_ISSUER_URL: 'https://id.example.com' });
+    expect(oidc.ok && oidc.value.bearerRequireAtJwt).toBe(true);
+    const kc = parse({ ...base, AUTH_PROVIDER: 'keycloak', KEYCLOAK_URL: 'https://kc.example.com', KEYCLOAK_REALM: 'demo' });
+    expect(kc.ok && kc.value.bearerAudience).toBe('integrated-auth-api');
+    expect(kc.ok && kc.value.bearerRequireAtJwt).toBe(false);
+    const entra = parse({ ...base, AUTH_PROVIDER: 'entra', ENTRA_TENANT_ID: 'contoso-tid' });
+    expect(entra.ok && entra.value.bearerAudience).toBe('api://app');
+    expect(entra.ok && entra.value.bearerRequireAtJwt).toBe(false);
+    const set = parse({ ...base, AUTH_PROVIDER: 'entra', ENTRA_TENANT_ID: 'contoso-tid', AUTH_BEARER_AUDIENCE: 'api://codes', AUTH_BEARER_REQUIRE_AT_JWT: 'true', AUTH_INTROSPECTION_CACHE_SECONDS: '0' });
+    expect(set.ok && [set.value.bearerAudience, set.value.bearerRequireAtJwt, set.value.introspectionCacheSeconds]).toEqual(['api://codes', true, 0]);
+    for (const [name, value] of [['AUTH_INTROSPECTION_CACHE_SECONDS', '301'], ['AUTH_BEARER_CACHE_ENTRIES', '-1']] as const) {
+      const bad = parse({ ...base, AUTH_PROVIDER: 'dev', [name]: value });
+      expect(!bad.ok && bad.problems.join()).toContain(name);
     }
   });
 
@@ -36,14 +55,12 @@ describe('auth config', () => {
   });
 
   it('names every missing variable', () => {
-    const r = parse({ AUTH_PROVIDER: 'keycloak', GETCODE_AUTH: 'role:' });
+    const r = parse({ AUTH_PROVIDER: 'keycloak' });
     expect(r.ok).toBe(false);
     const text = !r.ok ? r.problems.join('\n') : '';
-    for (const name of ['PUBLIC_BASE_URL', 'OIDC_CLIENT_ID', 'KEYCLOAK_URL', 'KEYCLOAK_REALM', 'GETCODE_AUTH', 'AUTH_SESSION_TABLE_URL']) expect(text).toContain(name);
+    for (const name of ['PUBLIC_BASE_URL', 'OIDC_CLIENT_ID', 'KEYCLOAK_URL', 'KEYCLOAK_REALM', 'AUTH_SESSION_TABLE_URL']) expect(text).toContain(name);
     const m = parse({ ...base, AUTH_PROVIDER: 'entra', ENTRA_TENANT_ID: 'organizations' });
     expect(!m.ok && m.problems.join()).toContain('ENTRA_ALLOWED_TENANTS');
-    const g = parse({ GETCODE_AUTH: 'user' });
-    expect(!g.ok && g.problems.join()).toContain('GETCODE_AUTH: needs AUTH_PROVIDER');
   });
 
   it('Secure cookies outside plain-http local development', () => {

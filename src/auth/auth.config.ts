@@ -48,8 +48,20 @@ export class AuthConfig {
   /** Client whose `resource_access.<client>.roles` count as roles (Keycloak); defaults to clientId. */
   readonly resourceClient!: string;
   readonly bearer!: BearerMode;
-  readonly bearerAudience!: string;
   readonly bearerAlgorithms!: readonly string[];
+  // --- Bearer tokens (access tokens only) and introspection ---
+  /**
+   * The `aud` a Bearer token must carry: this API, never the client id (that is the ID token's
+   * audience). Defaults: `integrated-auth-api` (what the dev IdP issues; add it in Keycloak with an
+   * audience mapper), Entra `api://<client id>` (the Application ID URI it proposes).
+   */
+  readonly bearerAudience!: string;
+  /** Header `typ` must be `at+jwt` (RFC 9068): dev IdP and generic issuers yes, Keycloak/Entra (typ JWT) no. */
+  readonly bearerRequireAtJwt!: boolean;
+  /** How long an introspection answer (active or not) is reused, never past the token's `exp`; 0 = ask every time. */
+  readonly introspectionCacheSeconds!: number;
+  /** Bound on remembered Bearer results (verified JWTs and introspection answers); 0 = no cache. */
+  readonly bearerCacheEntries!: number;
   readonly sessionStore!: (typeof SESSION_STORES)[number];
   readonly sessionTable!: string;
   readonly sessionTableUrl?: string;
@@ -67,7 +79,6 @@ export class AuthConfig {
   readonly refreshBeforeSeconds!: number;
   readonly publicBaseUrl!: string;
   readonly postLogoutRedirectUri!: string;
-  readonly getcode!: RoutePolicy;
   /**
    * Routes without any auth decorator: `public` keeps other capabilities' routes as they are
    * (they opt in with @Authenticated()/@Roles()); `user` denies by default, @Public() opts out.
@@ -88,6 +99,9 @@ export function parseRoutePolicy(value: string): RoutePolicy | undefined {
   const m = /^role:([\w.:/-]+)$/.exec(value);
   return m ? { kind: 'role', role: m[1]! } : undefined;
 }
+
+/** The API's audience unless AUTH_BEARER_AUDIENCE says otherwise (the dev IdP's default `aud`). */
+export const DEFAULT_API_AUDIENCE = 'integrated-auth-api';
 
 const ENTRA_MULTI_TENANT = ['common', 'organizations', 'consumers'];
 
@@ -122,8 +136,12 @@ export const authConfigSection = defineConfigSection(
       AUTH_ROLES_CLAIM: z.string().default('roles'),
       AUTH_RESOURCE_CLIENT: optionalString(),
       AUTH_BEARER: z.enum(BEARER_MODES).default('jwt'),
-      AUTH_BEARER_AUDIENCE: optionalString(),
       AUTH_BEARER_ALGORITHMS: z.string().default('RS256,PS256,ES256'),
+      // Bearer tokens (access tokens only) and introspection.
+      AUTH_BEARER_AUDIENCE: optionalString(),
+      AUTH_BEARER_REQUIRE_AT_JWT: envBoolean(false).optional(),
+      AUTH_INTROSPECTION_CACHE_SECONDS: envInt(30, 0, 300),
+      AUTH_BEARER_CACHE_ENTRIES: envInt(10_000, 0, 1_000_000),
       AUTH_SESSION_STORE: z.enum(SESSION_STORES).default('table'),
       AUTH_SESSION_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'must be a valid table name (3-63 letters/digits)').default('sessions'),
       AUTH_SESSION_TABLE_URL: optionalUrl(),
@@ -135,18 +153,12 @@ export const authConfigSection = defineConfigSection(
       AUTH_COOKIE_SECURE: envBoolean(true).optional(),
       AUTH_REFRESH_BEFORE_SECONDS: envInt(60, 0, 3600),
       AUTH_POST_LOGOUT_REDIRECT_URL: optionalUrl(),
-      GETCODE_AUTH: z.string().default('none'),
       AUTH_DEFAULT_POLICY: z.enum(['public', 'user']).default('public'),
     })
     .superRefine((v, ctx) => {
       const need = (name: keyof typeof v, why: string) => {
         if (!v[name]) ctx.addIssue({ code: 'custom', path: [name], message: `is required ${why}` });
       };
-      if (!parseRoutePolicy(v.GETCODE_AUTH)) {
-        ctx.addIssue({ code: 'custom', path: ['GETCODE_AUTH'], message: 'must be none, user or role:<name>' });
-      } else if (v.GETCODE_AUTH !== 'none' && v.AUTH_PROVIDER === 'none') {
-        ctx.addIssue({ code: 'custom', path: ['GETCODE_AUTH'], message: 'needs AUTH_PROVIDER other than none' });
-      }
       if (v.AUTH_PROVIDER === 'none') return;
       need('PUBLIC_BASE_URL', 'when AUTH_PROVIDER is set (redirect URIs are built from it, never from the Host header)');
       need('OIDC_CLIENT_ID', `when AUTH_PROVIDER=${v.AUTH_PROVIDER}`);
@@ -219,8 +231,11 @@ export const authConfigSection = defineConfigSection(
       rolesClaim: v.AUTH_ROLES_CLAIM,
       resourceClient: v.AUTH_RESOURCE_CLIENT ?? clientId,
       bearer: v.AUTH_BEARER,
-      bearerAudience: v.AUTH_BEARER_AUDIENCE ?? clientId,
       bearerAlgorithms: csv(v.AUTH_BEARER_ALGORITHMS),
+      bearerAudience: v.AUTH_BEARER_AUDIENCE ?? (provider === 'entra' ? `api://${clientId}` : DEFAULT_API_AUDIENCE),
+      bearerRequireAtJwt: v.AUTH_BEARER_REQUIRE_AT_JWT ?? (provider === 'dev' || provider === 'oidc'),
+      introspectionCacheSeconds: v.AUTH_INTROSPECTION_CACHE_SECONDS,
+      bearerCacheEntries: v.AUTH_BEARER_CACHE_ENTRIES,
       sessionStore: v.AUTH_SESSION_STORE,
       sessionTable: v.AUTH_SESSION_TABLE,
       sessionTableUrl: v.AUTH_SESSION_TABLE_URL,
@@ -234,7 +249,6 @@ export const authConfigSection = defineConfigSection(
       refreshBeforeSeconds: v.AUTH_REFRESH_BEFORE_SECONDS,
       publicBaseUrl,
       postLogoutRedirectUri: v.AUTH_POST_LOGOUT_REDIRECT_URL ?? new URL('/', publicBaseUrl).toString(),
-      getcode: parseRoutePolicy(v.GETCODE_AUTH) ?? { kind: 'none' },
       defaultPolicy: v.AUTH_DEFAULT_POLICY,
     } satisfies Omit<AuthConfig, 'enabled' | 'redirectUri'>);
   },

@@ -1,8 +1,16 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { AuthConfig, type RoutePolicy } from './auth.config.js';
-import { AUTHENTICATED, IS_PUBLIC, LOGIN_REDIRECT, REQUIRED_ROLES, ROUTE_POLICY } from './auth.decorators.js';
+import {
+  AUTHENTICATED,
+  IDENTIFY_CALLER,
+  IS_PUBLIC,
+  LOGIN_REDIRECT,
+  REQUIRED_ROLES,
+  ROUTE_POLICY,
+  type RoutePolicySource,
+} from './auth.decorators.js';
 import { ForbiddenRoleError, NotAuthenticatedError } from './auth.errors.js';
 import type { AuthUser, RequestWithUser } from './auth-user.js';
 import { BearerTokenValidator } from './bearer-token.validator.js';
@@ -12,14 +20,20 @@ import { SessionsService } from './sessions.service.js';
 
 /**
  * The global guard. With AUTH_PROVIDER=none every route stays open, as in the sample. Otherwise
- * routes need a session cookie or a Bearer token unless marked @Public() (or, for getcode,
- * GETCODE_AUTH=none); @Roles() adds 403 for a missing role. Pages marked @LoginPage() send an
- * anonymous browser to /auth/login; everything else answers 401/403 JSON.
+ * routes need a session cookie or a Bearer token unless public: @Public(), a configured policy
+ * (@AuthPolicy(section, field)) of `none`, or undecorated with AUTH_DEFAULT_POLICY=public. Public
+ * routes never look at credentials unless marked @IdentifyCaller(). @Roles() adds 403 for a
+ * missing role. Pages marked @LoginPage() send an anonymous browser to /auth/login; everything
+ * else answers 401/403 JSON.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  /** Configured policies per source (sections are frozen at boot, so one read each). */
+  private readonly policies = new WeakMap<RoutePolicySource, RoutePolicy>();
+
   constructor(
     private readonly reflector: Reflector,
+    private readonly moduleRef: ModuleRef,
     private readonly config: AuthConfig,
     private readonly sessions: SessionsService,
     private readonly bearer: BearerTokenValidator,
@@ -29,7 +43,7 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (!this.config.enabled || context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
-    const policy = this.policyFor(this.reflector.getAllAndOverride<string | undefined>(ROUTE_POLICY, targets));
+    const policy = this.policyFor(this.reflector.getAllAndOverride<RoutePolicySource | undefined>(ROUTE_POLICY, targets));
     const roles = [...(this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES, targets) ?? [])];
     if (policy?.kind === 'role') roles.push(policy.role);
     const marked =
@@ -41,8 +55,11 @@ export class AuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<RequestWithUser>();
 
     if (isPublic && !roles.length) {
-      // Recognise a signed-in caller (the home page shows the name) without ever failing the request.
-      req.user = await this.authenticate(req).catch(() => undefined);
+      // Credentials cost a JWT check, an introspection call or a session read: only for routes
+      // that asked to know the caller (the home page shows the name), and never failing the request.
+      if (this.reflector.getAllAndOverride<boolean>(IDENTIFY_CALLER, targets) === true) {
+        req.user = await this.authenticate(req).catch(() => undefined);
+      }
       return true;
     }
     const user = await this.authenticate(req);
@@ -60,8 +77,14 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private policyFor(name: string | undefined): RoutePolicy | undefined {
-    return name === 'getcode' ? this.config.getcode : undefined;
+  private policyFor(source: RoutePolicySource | undefined): RoutePolicy | undefined {
+    if (!source) return undefined;
+    let policy = this.policies.get(source);
+    if (!policy) {
+      policy = source.select(this.moduleRef.get(source.config, { strict: false }));
+      this.policies.set(source, policy);
+    }
+    return policy;
   }
 
   private async authenticate(req: RequestWithUser): Promise<AuthUser | undefined> {

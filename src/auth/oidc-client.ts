@@ -82,6 +82,10 @@ export class OidcClient {
       configuration = new client.Configuration(metadata, c.clientId, clientMetadata, auth);
     }
     if (c.allowHttp) client.allowInsecureRequests(configuration);
+    // openid-client 6 trusts the TLS channel to the token endpoint instead of the ID token's
+    // signature. Split internal endpoints over plain HTTP (the local Kubernetes overlay) have no
+    // such channel, and a proxy in the path could re-sign the ID token: check it against the JWKS.
+    client.enableNonRepudiationChecks(configuration);
     this.logger.log(`OIDC issuer ${c.issuer} ready (token endpoint ${metadata.token_endpoint})`);
     return configuration;
   }
@@ -104,7 +108,7 @@ export class OidcClient {
     return { url: url.href, state, nonce, codeVerifier };
   }
 
-  /** Exchanges the code; the ID token's issuer, audience, nonce, expiry and signature are checked. */
+  /** Exchanges the code; the ID token's issuer, audience, nonce, expiry and signature (JWKS) are checked. */
   async finishLogin(callbackUrl: URL, expected: { state: string; nonce: string; codeVerifier: string }): Promise<TokenSet> {
     const configuration = await this.configuration();
     let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;

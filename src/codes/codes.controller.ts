@@ -3,7 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { CodesService, type IssuedCode } from './codes.service.js';
 import { IssuedCodeDto } from './codes.dto.js';
 import { ErrorBodyDto } from '../common/error-body.dto.js';
-import { AuthPolicy } from '../auth/auth.decorators.js';
+import { AuthPolicy, IdentifyCaller } from '../auth/auth.decorators.js';
+import { CodesConfig } from './codes.config.js';
 
 @ApiTags('codes')
 @Controller('api/v1')
@@ -11,7 +12,8 @@ export class CodesController {
   constructor(private readonly codes: CodesService) {}
 
   @Get('getcode')
-  @AuthPolicy('getcode')
+  @AuthPolicy(CodesConfig, (c) => c.getcodeAuth)
+  @IdentifyCaller()
   @ApiOperation({ summary: 'Issue a code like abC-161-xYz and queue it on code-requests' })
   @ApiOkResponse({ type: IssuedCodeDto })
   @ApiResponse({ status: 502, description: 'The number API failed or answered garbage', type: ErrorBodyDto })

@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AuthConfig } from '../auth/auth.config.js';
-import { Authenticated, CurrentUser, LoginPage, Public } from '../auth/auth.decorators.js';
+import { Authenticated, CurrentUser, IdentifyCaller, LoginPage, Public } from '../auth/auth.decorators.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { escapeHtml } from '../common/html.js';
 
@@ -11,6 +11,7 @@ export class HomeController {
   constructor(private readonly auth: AuthConfig) {}
 
   @Public()
+  @IdentifyCaller()
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')

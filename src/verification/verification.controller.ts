@@ -5,6 +5,7 @@ import { VerificationService } from './verification.service.js';
 import { verifyCodeRequestSchema, VerifyCodeRequestDto, VerifyCodeResultDto } from './verification.dto.js';
 import { InvalidVerifyRequestError } from './verification.errors.js';
 import { VerifyThrottled } from './verification.throttler.js';
+import { IdentifyCaller } from '../auth/auth.decorators.js';
 
 @ApiTags('codes')
 @Controller('api/v1')
@@ -14,6 +15,7 @@ export class VerificationController {
   @Post('verifycode')
   @HttpCode(200)
   @VerifyThrottled()
+  @IdentifyCaller()
   @ApiOperation({ summary: 'Verify and consume a code: {"valid": true} exactly once while it is live' })
   @ApiBody({ type: VerifyCodeRequestDto })
   @ApiOkResponse({ type: VerifyCodeResultDto })

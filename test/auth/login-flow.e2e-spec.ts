@@ -225,9 +225,10 @@ describe('OIDC login: authorization-code flow against a real in-process oidc-pro
 
   describe('Bearer tokens (JWT against the IdP JWKS)', () => {
     const now = () => Math.floor(Date.now() / 1000);
-    const claims = () => ({ sub: DEMO_USER.sub, name: DEMO_USER.name, realm_access: { roles: ['user'] }, aud: CLIENT_ID, iss: idp.issuer });
+    // Shaped like the dev IdP's access tokens (RFC 9068): typ at+jwt, aud = the API, not the client id.
+    const claims = () => ({ sub: DEMO_USER.sub, name: DEMO_USER.name, realm_access: { roles: ['user'] }, aud: 'integrated-auth-api', client_id: CLIENT_ID, iss: idp.issuer });
     const sign = async (payload: Record<string, unknown>, key = idp.keys[0]!, exp = now() + 300) =>
-      new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: key.kid }).setIssuedAt().setExpirationTime(exp).sign(await importJWK(key, 'RS256'));
+      new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'at+jwt' }).setIssuedAt().setExpirationTime(exp).sign(await importJWK(key, 'RS256'));
     const me = (token: string) => fetch(`${app.url}/auth/me`, { headers: { authorization: `Bearer ${token}` } });
 
     it('a token signed by the issuer is accepted and mapped to roles', async () => {

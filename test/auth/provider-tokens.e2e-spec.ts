@@ -8,6 +8,7 @@ const me = (app: AuthApp, token: string) => fetch(`${app.url}/auth/me`, { header
 describe('Keycloak-shaped tokens (AUTH_PROVIDER=keycloak)', () => {
   let keycloak: IssuerDouble;
   let app: AuthApp;
+  let legacyAudienceApp: AuthApp;
   let issuer: string;
 
   beforeAll(async () => {
@@ -21,16 +22,29 @@ describe('Keycloak-shaped tokens (AUTH_PROVIDER=keycloak)', () => {
       AUTH_SESSION_STORE: 'memory',
       GETCODE_AUTH: 'role:codes-reader',
     });
+    // A realm whose audience mapper adds the client id to access tokens (the old realm file), and
+    // AUTH_BEARER_AUDIENCE set to match: ID and logout tokens carry that audience too.
+    legacyAudienceApp = await startAuthApp(await freePort(), {
+      AUTH_PROVIDER: 'keycloak',
+      KEYCLOAK_URL: keycloak.origin,
+      KEYCLOAK_REALM: 'demo',
+      AUTH_SESSION_STORE: 'memory',
+      AUTH_BEARER_AUDIENCE: CLIENT,
+    });
   });
   afterAll(async () => {
+    await legacyAudienceApp?.close();
     await app?.close();
     await keycloak?.stop();
   });
 
+  // Keycloak: header typ JWT, claim typ Bearer; the realm's audience mapper adds integrated-auth-api.
   const token = (roles: { realm?: string[]; client?: string[]; other?: string[] }) =>
     keycloak.sign({
       iss: issuer,
-      aud: [CLIENT, 'account'],
+      aud: ['integrated-auth-api', 'account'],
+      typ: 'Bearer',
+      azp: CLIENT,
       sub: 'kc-user-1',
       preferred_username: 'kate',
       realm_access: { roles: roles.realm ?? [] },
@@ -53,8 +67,23 @@ describe('Keycloak-shaped tokens (AUTH_PROVIDER=keycloak)', () => {
     expect([401, 403]).not.toContain(allowed.status);
   });
 
+  it('with the default audience (integrated-auth-api) a Keycloak ID token (aud = client id) is refused', async () => {
+    const idToken = await keycloak.sign({ iss: issuer, aud: CLIENT, typ: 'ID', azp: CLIENT, nonce: 'n-1', sub: 'kc-user-1', realm_access: { roles: ['user'] } });
+    expect((await me(app, idToken)).status).toBe(401);
+  });
+
+  it('even with AUTH_BEARER_AUDIENCE = the client id, ID-token- and logout-token-shaped tokens are refused (typ JWT IdPs)', async () => {
+    const claims = { iss: issuer, aud: CLIENT, azp: CLIENT, sub: 'kc-user-1', realm_access: { roles: ['user'] } };
+    expect((await me(legacyAudienceApp, await keycloak.sign({ ...claims, typ: 'Bearer' }))).status).toBe(200);
+    expect((await me(legacyAudienceApp, await keycloak.sign({ ...claims, typ: 'ID', nonce: 'n-1' }))).status).toBe(401);
+    expect((await me(legacyAudienceApp, await keycloak.sign({ ...claims, typ: 'ID' }))).status).toBe(401);
+    expect((await me(legacyAudienceApp, await keycloak.sign({ ...claims, nonce: 'n-1' }))).status).toBe(401);
+    const logout = { ...claims, typ: 'Logout', sid: 's-1', jti: 'j-1', events: { 'http://schemas.openid.net/event/backchannel-logout': {} } };
+    expect((await me(legacyAudienceApp, await keycloak.sign(logout))).status).toBe(401);
+  });
+
   it('a token from another realm is refused', async () => {
-    const foreign = await keycloak.sign({ iss: `${keycloak.origin}/realms/other`, aud: CLIENT, sub: 'x', realm_access: { roles: ['user'] } });
+    const foreign = await keycloak.sign({ iss: `${keycloak.origin}/realms/other`, aud: 'integrated-auth-api', typ: 'Bearer', sub: 'x', realm_access: { roles: ['user'] } });
     expect((await me(app, foreign)).status).toBe(401);
   });
 });
@@ -83,12 +112,18 @@ describe('Entra-shaped tokens (AUTH_PROVIDER=entra, multi-tenant "organizations"
   });
 
   const token = (claims: Record<string, unknown>, tid = ALLOWED, issuerTenant = tid) =>
-    entra.sign({ iss: `${entra.origin}/${issuerTenant}/v2.0`, aud: CLIENT, sub: 'entra-sub', oid: 'oid-1', tid, name: 'Erin Entra', ...claims });
+    // An access token for the app's own API: aud is its Application ID URI (default api://<client id>).
+    entra.sign({ iss: `${entra.origin}/${issuerTenant}/v2.0`, aud: `api://${CLIENT}`, scp: 'access_as_user', sub: 'entra-sub', oid: 'oid-1', tid, name: 'Erin Entra', ...claims });
 
   it('fills the issuer template from tid and maps app roles and groups', async () => {
     const res = await me(app, await token({ roles: ['Codes.Read'], groups: ['6f1c…group-a'] }));
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ name: 'Erin Entra', roles: ['Codes.Read', '6f1c…group-a'] });
+  });
+
+  it('refuses an Entra ID token (aud = client id, nonce) as Bearer', async () => {
+    const idToken = await entra.sign({ iss: `${entra.origin}/${ALLOWED}/v2.0`, aud: CLIENT, nonce: 'n-1', sub: 'entra-sub', tid: ALLOWED, roles: ['Codes.Read'] });
+    expect((await me(app, idToken)).status).toBe(401);
   });
 
   it('refuses a tenant outside ENTRA_ALLOWED_TENANTS', async () => {

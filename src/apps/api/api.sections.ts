@@ -8,6 +8,7 @@ import { verificationConfigSection } from '../../verification/verification.confi
 import { tiniAppConfigSection } from '../../tiniapp/tiniapp.config.js';
 import { observabilityConfigSection } from '../../observability/observability.config.js';
 import { authConfigSection } from '../../auth/auth.config.js';
+import { codesConfigSection } from '../../codes/codes.config.js';
 
 /** The API's configuration: one section per capability. A new capability adds its section here. */
 export const API_CONFIG_SECTIONS: ReadonlyArray<ConfigSection<object>> = [
@@ -20,4 +21,5 @@ export const API_CONFIG_SECTIONS: ReadonlyArray<ConfigSection<object>> = [
   tiniAppConfigSection,
   observabilityConfigSection,
   authConfigSection,
+  codesConfigSection,
 ];
