@@ -22,7 +22,7 @@ describe('npm start (the local stack) shows readable logs', () => {
   });
 
   it('refuses a LOG_FORMAT that is neither json nor pretty before starting anything, naming the variable', async () => {
-    const stack = spawnEntry('local-stack.js', { LOG_FORMAT: 'xml' });
+    const stack = spawnEntry('dev/local-stack/main.js', { LOG_FORMAT: 'xml' });
     expect((await stack.exited()).code).toBe(1);
     expect(stack.output()).toContain('LOG_FORMAT: must be json or pretty');
     expect(stack.output()).not.toContain('[azurite');
