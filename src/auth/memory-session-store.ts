@@ -11,14 +11,15 @@ export class MemorySessionStore extends SessionStore {
     const row = this.live(id);
     return row && { session: structuredClone(row.session), version: String(row.version) };
   }
-  async put(session: StoredSession): Promise<void> {
-    this.sessions.set(session.id, { session: structuredClone(session), version: this.nextVersion++ });
+  async put(session: StoredSession): Promise<string> {
+    const version = this.nextVersion++;
+    this.sessions.set(session.id, { session: structuredClone(session), version });
+    return String(version);
   }
-  async replace(session: StoredSession, expectedVersion: string): Promise<boolean> {
+  async replace(session: StoredSession, expectedVersion: string): Promise<string | undefined> {
     const row = this.live(session.id);
-    if (!row || String(row.version) !== expectedVersion) return false;
-    await this.put(session);
-    return true;
+    if (!row || String(row.version) !== expectedVersion) return undefined;
+    return this.put(session);
   }
   async delete(id: string): Promise<void> {
     this.sessions.delete(id);

@@ -55,13 +55,14 @@ export abstract class SessionStore {
   abstract readonly kind: string;
   /** The session and its current version; undefined when absent or past its deadline. */
   abstract getVersioned(id: string): Promise<VersionedSession | undefined>;
-  /** Unconditional write (a new session). */
-  abstract put(session: StoredSession): Promise<void>;
+  /** Unconditional write (a new session). Returns the new version. */
+  abstract put(session: StoredSession): Promise<string>;
   /**
-   * Writes `session` only if the stored row still has `expectedVersion`. False when another write
-   * came first, or the session is gone (deleted or past its deadline): re-read then.
+   * Writes `session` only if the stored row still has `expectedVersion`, and returns the new
+   * version. Undefined when another write came first, or the session is gone (deleted or past its
+   * deadline): re-read then. Never creates a row.
    */
-  abstract replace(session: StoredSession, expectedVersion: string): Promise<boolean>;
+  abstract replace(session: StoredSession, expectedVersion: string): Promise<string | undefined>;
   abstract delete(id: string): Promise<void>;
   /** Ends every session of an IdP session (`sid`) or, without one, of a user (`sub`). Returns the count. */
   abstract deleteWhere(match: { idpSid?: string; sub?: string }): Promise<number>;
