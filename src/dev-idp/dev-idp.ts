@@ -38,7 +38,7 @@ export interface DevIdpOptions {
   ttl?: { accessToken?: number; idToken?: number; refreshToken?: number; session?: number };
   /**
    * Issue a new refresh token on every refresh grant and spend the old one (default true): a reused
-   * refresh token then revokes the whole grant, as with Entra/Keycloak rotation, so an app that lets
+   * refresh token then revokes the whole grant (reuse detection), so an app that lets
    * two instances refresh one session at once is caught here.
    */
   rotateRefreshToken?: boolean;
