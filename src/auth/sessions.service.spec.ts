@@ -59,6 +59,16 @@ function service(cfg: AuthConfig, store: SessionStore, idp: RotatingIdp): Sessio
   return new SessionsService(cfg, store, { refresh: idp.refresh } as unknown as OidcClient, roles, secrets);
 }
 
+describe('session lifetime configuration', () => {
+  it('idle timeout defaults to 30 min and the cache to 10 000 entries; an idle timeout of 0 is refused', () => {
+    expect(config()).toMatchObject({ sessionIdleSeconds: 1800, sessionCacheMaxEntries: 10_000, sessionTtlSeconds: 8 * 3600 });
+    expect(config({ AUTH_SESSION_IDLE_SECONDS: '300', AUTH_SESSION_CACHE_MAX_ENTRIES: '50' })).toMatchObject({ sessionIdleSeconds: 300, sessionCacheMaxEntries: 50 });
+    const r = authConfigSection.parse({ PUBLIC_BASE_URL: 'http://localhost:3000', OIDC_CLIENT_ID: 'app', AUTH_PROVIDER: 'dev', AUTH_SESSION_STORE: 'memory', AUTH_SESSION_IDLE_SECONDS: '0' });
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.problems.join()).toMatch(/AUTH_SESSION_IDLE_SECONDS/);
+  });
+});
+
 describe('SessionsService idle timeout (clock-controlled)', () => {
   beforeEach(() => {
     jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'] });
