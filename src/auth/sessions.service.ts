@@ -205,9 +205,10 @@ export class SessionsService {
         await this.end(id, 'access token expired and no refresh token');
         return undefined;
       }
+      // Bounded: a row that stays locked or contended this long is not refreshed by this request.
+      if (now > giveUpAt) return s.accessTokenExpiresAt > now ? s : undefined;
       const lock = s.refreshLock;
       if (lock && lock.owner !== this.owner && lock.until > now) {
-        if (now > giveUpAt) return s.accessTokenExpiresAt > now ? s : undefined;
         await this.sleep(REFRESH_POLL_MS);
         continue;
       }
