@@ -66,7 +66,7 @@ describe('sessions across real API processes (Table store on Azurite)', () => {
     publicBase = `http://127.0.0.1:${portA}`;
     azurite = await startAzurite();
     // Short access tokens so a refresh falls due within the test; rotation on (the dev IdP's default).
-    idp = await startTestIdp([publicBase, `http://127.0.0.1:${portB}`], { ttl: { accessToken: 6 }, rotateRefreshToken: true });
+    idp = await startTestIdp([publicBase, `http://127.0.0.1:${portB}`], { ttl: { accessToken: 10 }, rotateRefreshToken: true });
     idp.provider.on('grant.success', (...args: unknown[]) => {
       const ctx = args[0] as { oidc: { params?: { grant_type?: string } } };
       if (ctx.oidc.params?.grant_type === 'refresh_token') refreshGrants.ok++;
@@ -90,15 +90,16 @@ describe('sessions across real API processes (Table store on Azurite)', () => {
   });
 
   it('idle timeout: use on A moves the deadline for B; idle past AUTH_SESSION_IDLE_SECONDS, refused on both (B caching)', async () => {
-    const env = { AUTH_SESSION_TABLE: 'idlesessions', AUTH_SESSION_IDLE_SECONDS: '3' };
+    // 5 s idle: short enough to wait for, with seconds of margin for a loaded machine.
+    const env = { AUTH_SESSION_TABLE: 'idlesessions', AUTH_SESSION_IDLE_SECONDS: '5' };
     const [a, b] = await Promise.all([start(portA, env), start(portB, { ...env, AUTH_SESSION_CACHE_MS: '30000' })]);
     const cookie = await signIn(a);
     expect((await me(b, cookie)).status).toBe(200); // B caches it (up to 30 s)
-    await sleep(2000);
-    expect((await me(a, cookie)).status).toBe(200); // a use on A, 2 s in: deadline now ~5 s
-    await sleep(2000);
-    expect((await me(b, cookie)).status).toBe(200); // 4 s after login, 2 s after the use on A
-    await sleep(3500); // idle: 3.5 s since the last use
+    await sleep(3000);
+    expect((await me(a, cookie)).status).toBe(200); // a use on A, 3 s in: the deadline moves to ~8 s
+    await sleep(3000);
+    expect((await me(b, cookie)).status).toBe(200); // 6 s after login (past the first deadline), 3 s after the use on A
+    await sleep(6500); // idle: 6.5 s since the last use
     expect((await me(b, cookie)).status).toBe(401);
     expect((await me(a, cookie)).status).toBe(401);
   }, 60_000);
@@ -129,19 +130,19 @@ describe('sessions across real API processes (Table store on Azurite)', () => {
   }, 60_000);
 
   it('refresh across replicas with rotating refresh tokens: concurrent requests on A and B, one refresh grant, user stays signed in', async () => {
-    // AT lives 6 s; refreshed when < 4 s are left.
-    const env = { AUTH_SESSION_TABLE: 'refreshsessions', AUTH_REFRESH_BEFORE_SECONDS: '4' };
+    // AT lives 10 s; refreshed when < 7 s are left: due 3 s after it was issued.
+    const env = { AUTH_SESSION_TABLE: 'refreshsessions', AUTH_REFRESH_BEFORE_SECONDS: '7' };
     const [a, b] = await Promise.all([start(portA, env), start(portB, env)]);
     const cookie = await signIn(a);
     expect((await me(b, cookie)).status).toBe(200);
     const before = { ...refreshGrants };
-    await sleep(2500); // the refresh is now due
+    await sleep(3500); // the refresh is now due
     const answers = await Promise.all([a, b, a, b, a, b].map((app) => me(app, cookie)));
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(refreshGrants.ok - before.ok).toBe(1);
     expect(refreshGrants.refused - before.refused).toBe(0); // nobody sent a spent refresh token
     // The grant is intact: the next refresh (with the rotated token) works, from either instance.
-    await sleep(2500);
+    await sleep(3500);
     const again = await Promise.all([b, a].map((app) => me(app, cookie)));
     expect(again.map((r) => r.status)).toEqual([200, 200]);
     expect(refreshGrants.ok - before.ok).toBe(2);
