@@ -74,6 +74,11 @@ export class AuthConfig {
    * instance reaches this one within this time.
    */
   readonly sessionCacheMs!: number;
+  // Session lifetime and refresh across replicas (issue 9: idle timeout, refresh serialisation).
+  /** Rolling idle timeout: a session unused this long ends, on every instance (stored with it). */
+  readonly sessionIdleSeconds!: number;
+  /** Bound on the per-instance session cache (AUTH_SESSION_CACHE_MS); the oldest entries go first. */
+  readonly sessionCacheMaxEntries!: number;
   readonly cookieName!: string;
   readonly cookieSecure!: boolean;
   readonly refreshBeforeSeconds!: number;
@@ -149,6 +154,9 @@ export const authConfigSection = defineConfigSection(
       AUTH_SESSION_TTL_SECONDS: envInt(8 * 3600, 60, 30 * 86_400),
       AUTH_SESSION_SECRET_NAME: z.string().default('session-secret'),
       AUTH_SESSION_CACHE_MS: envInt(0, 0, 60_000),
+      // Session lifetime and refresh across replicas.
+      AUTH_SESSION_IDLE_SECONDS: envInt(1800, 1, 30 * 86_400),
+      AUTH_SESSION_CACHE_MAX_ENTRIES: envInt(10_000, 1, 1_000_000),
       AUTH_COOKIE_NAME: z.string().regex(/^[\w-]+$/, 'must be a cookie token').default('app_session'),
       AUTH_COOKIE_SECURE: envBoolean(true).optional(),
       AUTH_REFRESH_BEFORE_SECONDS: envInt(60, 0, 3600),
@@ -243,6 +251,8 @@ export const authConfigSection = defineConfigSection(
       sessionTtlSeconds: v.AUTH_SESSION_TTL_SECONDS,
       sessionSecretName: v.AUTH_SESSION_SECRET_NAME,
       sessionCacheMs: v.AUTH_SESSION_CACHE_MS,
+      sessionIdleSeconds: v.AUTH_SESSION_IDLE_SECONDS,
+      sessionCacheMaxEntries: v.AUTH_SESSION_CACHE_MAX_ENTRIES,
       cookieName: v.AUTH_COOKIE_NAME,
       // Secure everywhere except plain-http local development (browsers drop Secure cookies there).
       cookieSecure: v.AUTH_COOKIE_SECURE ?? (production || publicBaseUrl.startsWith('https:')),

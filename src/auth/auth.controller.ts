@@ -7,6 +7,7 @@ import { AuthDisabledError, LoginFailedError, LogoutTokenInvalidError } from './
 import type { AuthUser } from './auth-user.js';
 import { parseCookies } from './cookie-sealer.js';
 import { OidcClient } from './oidc-client.js';
+import { checkLogoutTokenRules } from './logout-token-rules.js';
 import { safeReturnTo } from './return-to.js';
 import { SessionsService } from './sessions.service.js';
 import { escapeHtml } from '../common/html.js';
@@ -110,8 +111,14 @@ export class AuthController {
     this.assertEnabled();
     const token = body?.logout_token;
     if (typeof token !== 'string' || !token) throw new LogoutTokenInvalidError('no logout_token');
-    const subject = await this.oidc.verifyLogoutToken(token);
-    await this.sessions.endForIdpSession(subject);
+    // Signature, iss, aud first; then the stricter rules, then replay: the jti is claimed in the
+    // shared store, so a token replayed to any instance (not only this one) is refused.
+    await this.oidc.verifyLogoutToken(token);
+    const facts = checkLogoutTokenRules(token, Math.floor(Date.now() / 1000), this.config.clockToleranceSeconds);
+    if (!(await this.sessions.claimLogoutToken(facts.iss, facts.jti, facts.replayWindowSeconds))) {
+      throw new LogoutTokenInvalidError('jti replayed');
+    }
+    await this.sessions.endForIdpSession({ sid: facts.sid, sub: facts.sub });
   }
 
   @Authenticated()

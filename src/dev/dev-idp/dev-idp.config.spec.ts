@@ -6,6 +6,13 @@ describe('dev IdP config', () => {
     expect(r.ok && r.value).toMatchObject({ port: 4000, issuer: 'http://localhost:4000', clientId: 'integrated-auth-app', appBaseUrl: 'http://localhost:3000' });
   });
 
+  it('rotates refresh tokens unless DEV_IDP_ROTATE_REFRESH_TOKENS=false', () => {
+    const on = devIdpConfigSection.parse({});
+    const off = devIdpConfigSection.parse({ DEV_IDP_ROTATE_REFRESH_TOKENS: 'false' });
+    expect(on.ok && on.value.rotateRefreshToken).toBe(true);
+    expect(off.ok && off.value.rotateRefreshToken).toBe(false);
+  });
+
   it('refuses to start with NODE_ENV=production', () => {
     const r = devIdpConfigSection.parse({ NODE_ENV: 'production' });
     expect(r.ok).toBe(false);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineConfigSection, envInt, optionalUrl } from '../../config/config-section.js';
+import { defineConfigSection, envBoolean, envInt, optionalUrl } from '../../config/config-section.js';
 
 /** The embedded development IdP (`npm start` runs it on http://localhost:4000). */
 export class DevIdpConfig {
@@ -10,6 +10,8 @@ export class DevIdpConfig {
   readonly clientSecret!: string;
   /** The app's public base URL: redirect, post-logout and back-channel URIs are registered from it. */
   readonly appBaseUrl!: string;
+  /** A new refresh token on every refresh (reuse of a spent one revokes the grant). */
+  readonly rotateRefreshToken!: boolean;
 }
 
 export const devIdpConfigSection = defineConfigSection(
@@ -25,6 +27,7 @@ export const devIdpConfigSection = defineConfigSection(
       // The dev IdP's own copy of the client secret: the app reads its copy from the secret store.
       SECRET_OIDC_CLIENT_SECRET: z.string().default('dev-client-secret'),
       PUBLIC_BASE_URL: optionalUrl(),
+      DEV_IDP_ROTATE_REFRESH_TOKENS: envBoolean(true),
     })
     .superRefine((v, ctx) => {
       if (v.NODE_ENV === 'production') {
@@ -38,6 +41,7 @@ export const devIdpConfigSection = defineConfigSection(
     clientId: v.OIDC_CLIENT_ID,
     clientSecret: v.SECRET_OIDC_CLIENT_SECRET,
     appBaseUrl: v.PUBLIC_BASE_URL ?? 'http://localhost:3000',
+    rotateRefreshToken: v.DEV_IDP_ROTATE_REFRESH_TOKENS,
   }),
 );
 

@@ -36,6 +36,12 @@ export interface DevIdpOptions {
   accessTokenFormat?: 'jwt' | 'opaque';
   /** Token lifetimes in seconds (tests shorten them). */
   ttl?: { accessToken?: number; idToken?: number; refreshToken?: number; session?: number };
+  /**
+   * Issue a new refresh token on every refresh grant and spend the old one (default true): a reused
+   * refresh token then revokes the whole grant (reuse detection), so an app that lets
+   * two instances refresh one session at once is caught here.
+   */
+  rotateRefreshToken?: boolean;
   /** Signing keys (private JWKs with kid); generated when absent. */
   keys?: JWK[];
 }
@@ -143,6 +149,8 @@ export async function createDevIdpProvider(options: DevIdpOptions): Promise<{ pr
       Grant: 8 * 3600,
     },
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    // false: oidc-provider's default (rotate only late in the token's life or for public clients).
+    ...(options.rotateRefreshToken === false ? {} : { rotateRefreshToken: true }),
     // A first-party demo IdP: the app's scopes are granted without a consent screen.
     loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
       const session = ctx.oidc.session!;

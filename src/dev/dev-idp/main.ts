@@ -11,6 +11,7 @@ async function main(): Promise<void> {
     port: config.port,
     host: config.host,
     clients: [devIdpClientFor(config.appBaseUrl, config.clientId, config.clientSecret)],
+    rotateRefreshToken: config.rotateRefreshToken,
   });
   console.log(`Dev IdP listening on ${idp.issuer} (demo user "${DEMO_USER.username}", password "${DEMO_USER.password}")`);
   const stop = () => {
