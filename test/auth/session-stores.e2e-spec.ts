@@ -9,15 +9,7 @@ describeSessionStoreContract('memory', () => new MemorySessionStore());
 describe('on Azurite', () => {
   let azurite: AzuriteHandle;
   beforeAll(async () => {
-    // A free port can be taken by another process between picking and listening (shared machine): retry.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        azurite = await startAzurite();
-        return;
-      } catch (error) {
-        if (attempt >= 3 || !/EADDRINUSE/.test((error as Error).message)) throw error;
-      }
-    }
+    azurite = await startAzurite(); // retries on a port taken meanwhile
   }, 60_000);
   afterAll(async () => {
     await azurite?.stop();

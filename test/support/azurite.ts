@@ -24,16 +24,33 @@ const azuriteBin = join(dirname(createRequire(import.meta.url).resolve('azurite/
 
 /** Real Azurite (queue + table) on free loopback ports, data in memory. */
 export async function startAzurite(options: { table?: boolean } = {}): Promise<AzuriteHandle> {
-  const queuePort = await freePort();
-  const tablePort = await freePort();
+  let queuePort = 0;
+  let tablePort = 0;
   const children: ChildProcess[] = [];
 
   async function launch(): Promise<void> {
     children.length = 0;
-    children.push(await startOne('queue', queuePort));
-    if (options.table !== false) children.push(await startOne('table', tablePort));
+    try {
+      children.push(await startOne('queue', queuePort));
+      if (options.table !== false) children.push(await startOne('table', tablePort));
+    } catch (error) {
+      await Promise.all(children.map(stopChild));
+      throw error;
+    }
   }
-  await launch();
+  // freePort() only says a port was free a moment ago: with several suites (or developers' test
+  // runs) starting servers at once, another process can take it before Azurite binds. Pick new
+  // ports and try again in that case; restart() keeps its ports, as fault tests expect.
+  for (let attempt = 1; ; attempt++) {
+    queuePort = await freePort();
+    tablePort = await freePort();
+    try {
+      await launch();
+      break;
+    } catch (error) {
+      if (attempt >= 5 || !/EADDRINUSE|address already in use/i.test(String(error))) throw error;
+    }
+  }
 
   const queueEndpoint = `http://127.0.0.1:${queuePort}/${AZURITE_ACCOUNT}`;
   const tableEndpoint = `http://127.0.0.1:${tablePort}/${AZURITE_ACCOUNT}`;
