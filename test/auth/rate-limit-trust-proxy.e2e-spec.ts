@@ -64,7 +64,7 @@ describe('TRUST_PROXY=1 as Express reads it', () => {
     const app = express();
     app.set('trust proxy', parsed.value.trustProxy);
     app.get('/ip', (req, res) => void res.json({ ip: req.ip }));
-    await new Promise<void>((resolve) => (server = app.listen(0, '127.0.0.1', resolve)));
+    await new Promise<void>((resolve) => (server = app.listen(0, '127.0.0.1', () => resolve())));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
 

@@ -79,6 +79,12 @@ export class HttpBrowser {
       const name = pair!.slice(0, eq).trim();
       const value = pair!.slice(eq + 1).trim();
       const expired = attrs.some((a) => /^\s*max-age=0/i.test(a) || /^\s*expires=Thu, 01 Jan 1970/i.test(a));
+      // As browsers do (RFC 6265bis cookie prefixes): a __Host- cookie needs Secure, Path=/ and
+      // no Domain, a __Secure- cookie needs Secure; anything else is dropped, never stored.
+      const attr = (n: string) => attrs.map((a) => a.trim()).find((a) => a.toLowerCase().startsWith(n));
+      const secure = attr('secure') !== undefined;
+      if (name.startsWith('__Host-') && (!secure || attr('path=')?.toLowerCase() !== 'path=/' || attr('domain=') !== undefined)) continue;
+      if (name.startsWith('__Secure-') && !secure) continue;
       if (expired || value === '') jar.delete(name);
       else jar.set(name, value);
     }
