@@ -120,9 +120,12 @@ export class AuthController {
     const session = await this.sessions.fromCookie(requestCookies(req)[this.config.cookieName]).catch(() => undefined);
     if (session) await this.sessions.end(session.id, 'logout');
     res.clearCookie(this.config.cookieName, this.cookieOptions({ path: '/' }));
-    // End the IdP session too, or the next "Log in" would be silent. 303: the IdP gets a GET.
+    // End the IdP session too, or the next "Log in" would be silent. Not a redirect: the CSP's
+    // form-action 'self' also covers where a form submission is redirected, and the IdP is
+    // another origin. A page that moves on by itself (meta refresh, no script) is not a form
+    // submission.
     const endSession = await this.oidc.endSessionUrl(session?.idToken).catch(() => undefined);
-    res.redirect(303, endSession ?? this.config.postLogoutRedirectUri);
+    res.status(200).type('html').send(continuePage(endSession ?? this.config.postLogoutRedirectUri));
   }
 
   @Public()
@@ -189,6 +192,18 @@ function logoutPage(notice?: string): string {
 <h1>Log out?</h1>
 ${notice ? `<p id="logout-notice">${escapeHtml(notice)}</p>\n` : ''}<form method="post" action="/auth/logout"><button id="logout-confirm" type="submit">Log out</button></form>
 <p><a href="/">Home</a></p>
+</main></body></html>
+`;
+}
+
+/** Signed out here; on to the IdP's end-session endpoint. */
+function continuePage(url: string): string {
+  const href = escapeHtml(url);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${href}"><title>Signing out</title></head>
+<body><main>
+<h1>Signing out…</h1>
+<p><a id="logout-continue" href="${href}">Continue</a></p>
 </main></body></html>
 `;
 }

@@ -2,15 +2,17 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 /**
  * Why a state-changing browser request is not from the app's own pages, or undefined when it is.
- * Browsers send `Origin` on every POST and `Sec-Fetch-Site` to trustworthy origins; whichever is
- * present must say "same origin", and a request with neither is refused (no browser that could be
- * tricked into sending it omits both).
+ * `Sec-Fetch-Site` (set by the browser, never by page script) decides when present: it must be
+ * `same-origin`. Without it (older browsers, plain-http non-local origins) `Origin` must be the
+ * app's origin. A request with neither is refused: no browser that could be tricked into sending it
+ * omits both. `Origin: null` alone is refused too; the app's pages send `Referrer-Policy:
+ * no-referrer` (helmet), under which browsers send `Origin: null` even same-origin, but those
+ * browsers also send `Sec-Fetch-Site`.
  */
 export function crossSiteReason(headers: IncomingHttpHeaders, publicBaseUrl: string): string | undefined {
   const site = headers['sec-fetch-site'];
+  if (site !== undefined) return site === 'same-origin' ? undefined : `Sec-Fetch-Site is ${String(site).slice(0, 20)}`;
   const origin = headers.origin;
-  if (site === undefined && origin === undefined) return 'neither Origin nor Sec-Fetch-Site sent';
-  if (site !== undefined && site !== 'same-origin') return `Sec-Fetch-Site is ${String(site).slice(0, 20)}`;
-  if (origin !== undefined && origin !== new URL(publicBaseUrl).origin) return 'Origin is another site';
-  return undefined;
+  if (origin === undefined) return 'neither Origin nor Sec-Fetch-Site sent';
+  return origin === new URL(publicBaseUrl).origin ? undefined : 'Origin is another site';
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { RunningDevIdp } from '../../src/dev-idp/dev-idp.js';
 import { DEMO_USER } from '../../src/dev-idp/dev-idp.js';
 import { anyReturnTo as attackerReturnTo } from './support/attacker-inputs.js';
-import { HttpBrowser, freePort, login, loginUntilCallback, startAuthApp, startTestIdp, type AuthApp } from './support/oidc-harness.js';
+import { HttpBrowser, freePort, login, loginUntilCallback, logoutContinuation, startAuthApp, startTestIdp, type AuthApp } from './support/oidc-harness.js';
 
 const COOKIE = 'app_session';
 
@@ -117,11 +117,11 @@ describe('login security: open redirect, login cookie size, logout CSRF, cookie 
       expect((await browser.request(`${app.url}/auth/me`)).status).toBe(200);
     });
 
-    it('POST from the app’s own page (same Origin) ends the session and goes on to the IdP’s end-session endpoint', async () => {
+    it('POST from the app’s own page (same Origin) ends the session and moves on to the IdP’s end-session endpoint (a page, not a redirect: CSP form-action)', async () => {
       const browser = await signedIn();
       const res = await browser.request(`${app.url}/auth/logout`, { method: 'POST', headers: { origin: app.url, 'sec-fetch-site': 'same-origin' } });
-      expect(res.status).toBe(303);
-      expect(res.headers.get('location')!.startsWith(`${idp.issuer}/session/end`)).toBe(true);
+      expect(res.status).toBe(200);
+      expect((await logoutContinuation(res)).href.startsWith(`${idp.issuer}/session/end`)).toBe(true);
       expect((await browser.request(`${app.url}/auth/me`)).status).toBe(401);
     });
 

@@ -113,6 +113,14 @@ export class HttpBrowser {
   }
 }
 
+/** Where the app's "Signing out" page (the answer to POST /auth/logout) moves on to. */
+export async function logoutContinuation(res: Response): Promise<URL> {
+  const html = await res.text();
+  const url = /<meta http-equiv="refresh" content="0;url=([^"]+)">/.exec(html)?.[1];
+  if (!url) throw new Error(`not the signing-out page: ${html.slice(0, 300)}`);
+  return new URL(url.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>'));
+}
+
 /**
  * Logs in from the app's /auth/login up to (not including) the app's callback. Returns the
  * callback URL the IdP redirected to, so a test can tamper with it or call it.
