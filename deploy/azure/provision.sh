@@ -185,9 +185,12 @@ fi
 step "8. The API: public ingress, stateless replicas scaled on concurrent requests"
 shared_args=(--image "$IMAGE" --min-replicas 1 --max-replicas 10 --scale-rule-name http-concurrency
   --scale-rule-type http --scale-rule-http-concurrency 50 --args dist/apps/api/main.js)
+# TRUST_PROXY=1: the Container Apps ingress (Envoy) is the one proxy in front and appends the
+# client's address to X-Forwarded-For, so req.ip is the rightmost entry. Add 1 per proxy placed in
+# front (Front Door, Application Gateway).
 env_vars=("${common_env[@]}" "THIRD_PARTY_API_ENDPOINT=${endpoint}" "THIRD_PARTY_API_SECRET_NAME=${SECRET_NAME}"
   "STORAGE_QUEUE_URL=${queue_url}" "STORAGE_TABLE_URL=${table_url}" "CODE_TABLE_NAME=${CODE_TABLE}"
-  TRUST_PROXY=true DOCS_ENABLED=false METRICS_ENABLED=true METRICS_AUTH=token
+  TRUST_PROXY=1 DOCS_ENABLED=false METRICS_ENABLED=true METRICS_AUTH=token
   "METRICS_TOKEN_SECRET_NAME=${METRICS_SECRET_NAME}" OTEL_SERVICE_NAME=integrated-auth-api)
 create_args=("${base_create[@]}" --ingress external --target-port 8080)
 upsert_app "$API_APP"

@@ -39,9 +39,13 @@ run() {
 # Build from the repository root (the Dockerfile there).
 run gcloud builds submit "$repo" --project "$PROJECT_ID" --region "$REGION" --tag "$IMAGE"
 
+# TRUST_PROXY=1: Google's front end is the one proxy in front of a run.app URL and appends the
+# client's address to X-Forwarded-For (the Tini App limits key on it). Behind an external
+# Application Load Balancer it appends the client and its own address: use 2 there.
 run gcloud run deploy "$SERVICE" --project "$PROJECT_ID" --image "$IMAGE" --region "$REGION" \
   --command node --args dist/apps/tiniapp-backend/main.js \
   --set-env-vars NODE_ENV=production \
+  --set-env-vars TRUST_PROXY=1 \
   --set-env-vars "CLIENT_KEY=${CLIENT_KEY}" \
   --set-env-vars "AUTH_ENDPOINT=${AUTH_ENDPOINT}" \
   --set-secrets "CLIENT_SECRET=${CLIENT_SECRET_SECRET}:latest" \

@@ -73,6 +73,24 @@ describe('auth config', () => {
     expect(prod.ok && prod.value.allowHttp).toBe(false);
   });
 
+  it('the session cookie is __Host- prefixed by default over HTTPS, a plain name over plain-http local development', () => {
+    const https = parse({ ...base, AUTH_PROVIDER: 'dev' });
+    expect(https.ok && https.value.cookieName).toBe('__Host-app_session');
+    const local = parse({ ...base, PUBLIC_BASE_URL: 'http://localhost:3000', AUTH_PROVIDER: 'dev' });
+    expect(local.ok && local.value.cookieName).toBe('app_session');
+    const explicit = parse({ ...base, AUTH_PROVIDER: 'dev', AUTH_COOKIE_NAME: 'my_session' });
+    expect(explicit.ok && explicit.value.cookieName).toBe('my_session');
+    const insecure = parse({ ...base, PUBLIC_BASE_URL: 'http://localhost:3000', AUTH_PROVIDER: 'dev', AUTH_COOKIE_NAME: '__Host-s' });
+    expect(!insecure.ok && insecure.problems.join()).toMatch(/AUTH_COOKIE_NAME: a __Host-\/__Secure- cookie needs AUTH_COOKIE_SECURE=true/);
+  });
+
+  it('refuses AUTH_COOKIE_SECURE=false in production, naming the variable', () => {
+    const r = parse({ ...base, NODE_ENV: 'production', AUTH_PROVIDER: 'oidc', OIDC_ISSUER_URL: 'https://id.example.com', AUTH_COOKIE_SECURE: 'false' });
+    expect(!r.ok && r.problems.join()).toMatch(/AUTH_COOKIE_SECURE: false is refused when NODE_ENV=production/);
+    const dev = parse({ ...base, AUTH_PROVIDER: 'dev', AUTH_COOKIE_SECURE: 'false' });
+    expect(dev.ok).toBe(true);
+  });
+
   it('split endpoints are set explicitly and kept', () => {
     const r = parse({ ...base, AUTH_PROVIDER: 'dev', OIDC_TOKEN_URL: 'http://keycloak.svc:8080/t', OIDC_JWKS_URL: 'http://keycloak.svc:8080/j' });
     expect(r.ok && r.value.endpoints).toEqual({ token_endpoint: 'http://keycloak.svc:8080/t', jwks_uri: 'http://keycloak.svc:8080/j' });

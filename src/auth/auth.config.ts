@@ -79,8 +79,11 @@ export class AuthConfig {
   readonly sessionIdleSeconds!: number;
   /** Bound on the per-instance session cache (AUTH_SESSION_CACHE_MS); the oldest entries go first. */
   readonly sessionCacheMaxEntries!: number;
+  /** `__Host-app_session` when the app is served over HTTPS (Path=/, Secure, no Domain), else `app_session`. */
   readonly cookieName!: string;
   readonly cookieSecure!: boolean;
+  /** NODE_ENV=production: the session secret must be at least 32 bytes. */
+  readonly production!: boolean;
   readonly refreshBeforeSeconds!: number;
   readonly publicBaseUrl!: string;
   readonly postLogoutRedirectUri!: string;
@@ -157,7 +160,7 @@ export const authConfigSection = defineConfigSection(
       // Session lifetime and refresh across replicas.
       AUTH_SESSION_IDLE_SECONDS: envInt(1800, 1, 30 * 86_400),
       AUTH_SESSION_CACHE_MAX_ENTRIES: envInt(10_000, 1, 1_000_000),
-      AUTH_COOKIE_NAME: z.string().regex(/^[\w-]+$/, 'must be a cookie token').default('app_session'),
+      AUTH_COOKIE_NAME: z.string().regex(/^[\w-]+$/, 'must be a cookie token').optional(),
       AUTH_COOKIE_SECURE: envBoolean(true).optional(),
       AUTH_REFRESH_BEFORE_SECONDS: envInt(60, 0, 3600),
       AUTH_POST_LOGOUT_REDIRECT_URL: optionalUrl(),
@@ -168,6 +171,13 @@ export const authConfigSection = defineConfigSection(
         if (!v[name]) ctx.addIssue({ code: 'custom', path: [name], message: `is required ${why}` });
       };
       if (v.AUTH_PROVIDER === 'none') return;
+      if (v.NODE_ENV === 'production' && v.AUTH_COOKIE_SECURE === false) {
+        ctx.addIssue({ code: 'custom', path: ['AUTH_COOKIE_SECURE'], message: 'false is refused when NODE_ENV=production (session cookies would travel over plain HTTP)' });
+      }
+      const secure = v.AUTH_COOKIE_SECURE ?? (v.NODE_ENV === 'production' || !!v.PUBLIC_BASE_URL?.startsWith('https:'));
+      if (/^__(Host|Secure)-/i.test(v.AUTH_COOKIE_NAME ?? '') && !secure) {
+        ctx.addIssue({ code: 'custom', path: ['AUTH_COOKIE_NAME'], message: 'a __Host-/__Secure- cookie needs AUTH_COOKIE_SECURE=true (browsers drop it otherwise)' });
+      }
       need('PUBLIC_BASE_URL', 'when AUTH_PROVIDER is set (redirect URIs are built from it, never from the Host header)');
       need('OIDC_CLIENT_ID', `when AUTH_PROVIDER=${v.AUTH_PROVIDER}`);
       if (v.AUTH_PROVIDER === 'dev' && v.NODE_ENV === 'production') {
@@ -253,9 +263,12 @@ export const authConfigSection = defineConfigSection(
       sessionCacheMs: v.AUTH_SESSION_CACHE_MS,
       sessionIdleSeconds: v.AUTH_SESSION_IDLE_SECONDS,
       sessionCacheMaxEntries: v.AUTH_SESSION_CACHE_MAX_ENTRIES,
-      cookieName: v.AUTH_COOKIE_NAME,
+      // __Host-: the browser keeps it only with Path=/, Secure and no Domain, so no other host
+      // (a sibling subdomain) and no plain-http page can set or overwrite it.
+      cookieName: v.AUTH_COOKIE_NAME ?? (publicBaseUrl.startsWith('https:') ? '__Host-app_session' : 'app_session'),
       // Secure everywhere except plain-http local development (browsers drop Secure cookies there).
       cookieSecure: v.AUTH_COOKIE_SECURE ?? (production || publicBaseUrl.startsWith('https:')),
+      production,
       refreshBeforeSeconds: v.AUTH_REFRESH_BEFORE_SECONDS,
       publicBaseUrl,
       postLogoutRedirectUri: v.AUTH_POST_LOGOUT_REDIRECT_URL ?? new URL('/', publicBaseUrl).toString(),

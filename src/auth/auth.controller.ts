@@ -4,8 +4,9 @@ import type { CookieOptions, Request, Response } from 'express';
 import { AuthConfig } from './auth.config.js';
 import { Authenticated, CurrentUser, Public } from './auth.decorators.js';
 import { AuthDisabledError, LoginFailedError, LogoutTokenInvalidError } from './auth.errors.js';
+import { requestCookies } from './request-cookies.js';
+import { crossSiteReason } from './same-origin.js';
 import type { AuthUser } from './auth-user.js';
-import { parseCookies } from './cookie-sealer.js';
 import { OidcClient } from './oidc-client.js';
 import { checkLogoutTokenRules } from './logout-token-rules.js';
 import { safeReturnTo } from './return-to.js';
@@ -15,6 +16,7 @@ import { AppError } from '../common/app-error.js';
 import { recordLogin } from '../observability/instruments.js';
 
 const TX_TTL_MS = 10 * 60 * 1000;
+const UNKNOWN_ATTEMPT = 'This sign-in attempt is unknown or expired. Start again.';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -37,12 +39,12 @@ export class AuthController {
       state: start.state,
       nonce: start.nonce,
       codeVerifier: start.codeVerifier,
-      returnTo: safeReturnTo(returnTo),
+      returnTo: safeReturnTo(returnTo, this.config.publicBaseUrl),
       exp: Date.now() + TX_TTL_MS,
     });
     // One cookie per login attempt (named by its state), so two tabs logging in at once do not
     // overwrite each other's state; SameSite=Lax still sends it on the IdP's top-level redirect.
-    res.cookie(this.txCookieName(start.state), tx, this.cookieOptions({ path: '/auth/callback', maxAge: TX_TTL_MS }));
+    res.cookie(this.txCookieName(start.state), tx, this.cookieOptions({ path: this.txCookiePath(), maxAge: TX_TTL_MS }));
     res.setHeader('Cache-Control', 'no-store');
     res.redirect(302, start.url);
   }
@@ -56,15 +58,17 @@ export class AuthController {
     const state = typeof query.state === 'string' ? query.state : '';
     const txName = state ? this.txCookieName(state) : '';
     try {
+      const cookies = requestCookies(req);
+      const tx = state ? await this.sessions.openTransaction(cookies[txName]) : undefined;
+      const known = tx !== undefined && tx.state === state;
       if (typeof query.error === 'string') {
-        throw new LoginFailedError(`IdP answered ${query.error}`, idpErrorMessage(query.error, query.error_description));
+        // Only the IdP's answer to a login this browser started may put words on the page: without
+        // a matching sealed transaction, error_description is anyone's text on our origin.
+        if (!known) throw new LoginFailedError('IdP error without a known login attempt', UNKNOWN_ATTEMPT);
+        throw new LoginFailedError(`IdP answered ${query.error.slice(0, 64)}`, idpErrorMessage(query.error, query.error_description));
       }
       if (!state || typeof query.code !== 'string') throw new LoginFailedError('callback without code or state');
-      const cookies = parseCookies(req.headers.cookie);
-      const tx = await this.sessions.openTransaction(cookies[txName]);
-      if (!tx || tx.state !== state) {
-        throw new LoginFailedError('state mismatch or expired login attempt', 'This sign-in attempt is unknown or expired. Start again.');
-      }
+      if (!known) throw new LoginFailedError('state mismatch or expired login attempt', UNKNOWN_ATTEMPT);
       const callbackUrl = new URL(this.config.redirectUri);
       callbackUrl.search = new URL(req.originalUrl, 'http://x').search;
       const tokens = await this.oidc.finishLogin(callbackUrl, tx);
@@ -74,13 +78,14 @@ export class AuthController {
         if (old) await this.sessions.end(old.id, 'replaced by a new login');
       }
       const { cookie } = await this.sessions.create(tokens);
-      res.clearCookie(txName, this.cookieOptions({ path: '/auth/callback' }));
+      res.clearCookie(txName, this.cookieOptions({ path: this.txCookiePath() }));
       res.cookie(this.config.cookieName, cookie, this.cookieOptions({ path: '/', maxAge: this.config.sessionTtlSeconds * 1000 }));
-      res.redirect(302, tx.returnTo);
+      // Checked again as sent: the Location must resolve to this origin.
+      res.redirect(302, safeReturnTo(tx.returnTo, this.config.publicBaseUrl));
       recordLogin('ok', this.config.provider);
     } catch (error) {
       recordLogin(error instanceof AppError ? error.code.toLowerCase() : 'error', this.config.provider);
-      if (txName) res.clearCookie(txName, this.cookieOptions({ path: '/auth/callback' }));
+      if (txName) res.clearCookie(txName, this.cookieOptions({ path: this.txCookiePath() }));
       if (!(error instanceof AppError)) throw error;
       const reason = (error as { reason?: string }).reason ?? error.message;
       this.logger.warn(`Login failed: ${reason}`);
@@ -88,18 +93,40 @@ export class AuthController {
     }
   }
 
+  /**
+   * A confirmation page: logging out changes state, so it is a POST from this site's pages, and a
+   * cross-site link or top-level navigation to this URL ends nothing.
+   */
   @Public()
   @Get('logout')
   @ApiExcludeEndpoint()
+  logoutPage(@Res() res: Response): void {
+    this.assertEnabled();
+    res.setHeader('Cache-Control', 'no-store');
+    res.type('html').send(logoutPage());
+  }
+
+  @Public()
+  @Post('logout')
+  @ApiExcludeEndpoint()
   async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
     this.assertEnabled();
-    const session = await this.sessions.fromCookie(parseCookies(req.headers.cookie)[this.config.cookieName]).catch(() => undefined);
+    res.setHeader('Cache-Control', 'no-store');
+    const crossSite = crossSiteReason(req.headers, this.config.publicBaseUrl);
+    if (crossSite) {
+      this.logger.warn(`Logout refused: ${crossSite}`);
+      res.status(403).type('html').send(logoutPage('Log out from this site’s own page.'));
+      return;
+    }
+    const session = await this.sessions.fromCookie(requestCookies(req)[this.config.cookieName]).catch(() => undefined);
     if (session) await this.sessions.end(session.id, 'logout');
     res.clearCookie(this.config.cookieName, this.cookieOptions({ path: '/' }));
-    res.setHeader('Cache-Control', 'no-store');
-    // End the IdP session too, or the next "Log in" would be silent.
+    // End the IdP session too, or the next "Log in" would be silent. Not a redirect: the CSP's
+    // form-action 'self' also covers where a form submission is redirected, and the IdP is
+    // another origin. A page that moves on by itself (meta refresh, no script) is not a form
+    // submission.
     const endSession = await this.oidc.endSessionUrl(session?.idToken).catch(() => undefined);
-    res.redirect(302, endSession ?? this.config.postLogoutRedirectUri);
+    res.status(200).type('html').send(continuePage(endSession ?? this.config.postLogoutRedirectUri));
   }
 
   @Public()
@@ -137,6 +164,11 @@ export class AuthController {
     return `${this.config.cookieName}_tx_${state.replace(/[^\w-]/g, '').slice(0, 12)}`;
   }
 
+  /** `__Host-` cookies must have Path=/; otherwise the login cookie is only sent to the callback. */
+  private txCookiePath(): string {
+    return this.config.cookieName.startsWith('__Host-') ? '/' : '/auth/callback';
+  }
+
   private cookieOptions(extra: CookieOptions): CookieOptions {
     return { httpOnly: true, sameSite: 'lax', secure: this.config.cookieSecure, ...extra };
   }
@@ -155,6 +187,30 @@ function errorPage(message: string): string {
 <h1>Sign-in problem</h1>
 <p id="login-error">${escapeHtml(message)}</p>
 <p><a href="/">Home</a> · <a href="/auth/login">Try again</a></p>
+</main></body></html>
+`;
+}
+
+/** No script (the CSP forbids inline script): a plain form posting to this origin. */
+function logoutPage(notice?: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Log out</title></head>
+<body><main>
+<h1>Log out?</h1>
+${notice ? `<p id="logout-notice">${escapeHtml(notice)}</p>\n` : ''}<form method="post" action="/auth/logout"><button id="logout-confirm" type="submit">Log out</button></form>
+<p><a href="/">Home</a></p>
+</main></body></html>
+`;
+}
+
+/** Signed out here; on to the IdP's end-session endpoint. */
+function continuePage(url: string): string {
+  const href = escapeHtml(url);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${href}"><title>Signing out</title></head>
+<body><main>
+<h1>Signing out…</h1>
+<p><a id="logout-continue" href="${href}">Continue</a></p>
 </main></body></html>
 `;
 }

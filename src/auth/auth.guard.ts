@@ -14,7 +14,7 @@ import {
 import { ForbiddenRoleError, NotAuthenticatedError } from './auth.errors.js';
 import type { AuthUser, RequestWithUser } from './auth-user.js';
 import { BearerTokenValidator } from './bearer-token.validator.js';
-import { parseCookies } from './cookie-sealer.js';
+import { requestCookies } from './request-cookies.js';
 import { RoleMapper } from './role-mapper.js';
 import { SessionsService } from './sessions.service.js';
 
@@ -107,7 +107,7 @@ export class AuthGuard implements CanActivate {
   }
 
   private async fromSession(req: RequestWithUser): Promise<AuthUser | undefined> {
-    const value = parseCookies(req.headers.cookie)[this.config.cookieName];
+    const value = requestCookies(req)[this.config.cookieName];
     if (!value) return undefined;
     const session = await this.sessions.fromCookie(value);
     if (!session) return undefined;

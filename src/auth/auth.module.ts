@@ -40,11 +40,19 @@ export class AuthModule implements OnApplicationBootstrap, OnApplicationShutdown
   onApplicationBootstrap(): void {
     if (!this.config.enabled) return;
     // Readiness reports these until they can be read (Key Vault or SECRET_* variables).
-    this.secrets.require(this.config.sessionSecretName);
+    // In production a short session secret is refused at first read: readiness stays down and
+    // logins fail with SECRET_UNUSABLE until the store holds a strong one.
+    this.secrets.require(this.config.sessionSecretName, this.config.production ? sessionSecretProblem : undefined);
     if (this.config.clientSecretName) this.secrets.require(this.config.clientSecretName);
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.store.close();
   }
+}
+
+/** The cookie keys are derived from the session secret: fewer than 32 bytes is guessable material. */
+export function sessionSecretProblem(value: string): string | undefined {
+  const bytes = Buffer.byteLength(value, 'utf8');
+  return bytes < 32 ? `shorter than 32 bytes (${bytes}), refused when NODE_ENV=production` : undefined;
 }

@@ -21,8 +21,12 @@ export class CookieSealer {
   }
 
   open<T>(value: string | undefined): T | undefined {
-    if (!value || value.length > 4096) return undefined;
+    if (typeof value !== 'string' || !value || value.length > 4096) return undefined;
+    // Node's base64 decoder skips characters outside the alphabet and ignores trailing bits, so
+    // several strings decode to the same bytes: accept only the one canonical encoding.
+    if (!/^[\w-]+$/.test(value)) return undefined;
     const raw = Buffer.from(value, 'base64url');
+    if (raw.toString('base64url') !== value) return undefined;
     if (raw.length < 12 + 16 + 2) return undefined;
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
@@ -33,24 +37,4 @@ export class CookieSealer {
       return undefined;
     }
   }
-}
-
-/** Parses a Cookie header (first value of each name wins, as browsers order the most specific first). */
-export function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!header) return out;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    const name = part.slice(0, eq).trim();
-    if (!name || name in out) continue;
-    let value = part.slice(eq + 1).trim();
-    if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    try {
-      out[name] = decodeURIComponent(value);
-    } catch {
-      out[name] = value;
-    }
-  }
-  return out;
 }

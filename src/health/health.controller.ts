@@ -1,5 +1,6 @@
-import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
-import type { Response } from 'express';
+import { Controller, Get, Logger, Req, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { HealthCheckResult } from '@nestjs/terminus';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
 import { ApiTags } from '@nestjs/swagger';
@@ -7,16 +8,25 @@ import { SecretsService } from '../secrets/secrets.service.js';
 import { CodeQueue } from '../queue/code-queue.js';
 import { NumberApi } from '../number-api/number-api.js';
 import { CodeTable } from '../code-table/code-table.js';
+import { ObservabilityConfig } from '../observability/observability.config.js';
+import { bearerMatches } from '../observability/metrics.controller.js';
 
 /**
  * Liveness says the process serves HTTP; readiness says it can issue and verify codes: required
  * secrets loaded, queue reachable, number API answering, code table reachable. Dependency checks are cached briefly so a probe
  * storm is not a load test on Key Vault, Storage or the third party.
+ *
+ * Anonymous callers (probes, anyone on the internet) see only up/down per component: which secret
+ * is missing and why is for operators, so it goes to the log (once per change) and into the body
+ * only for a caller presenting the metrics scrape token (METRICS_AUTH=token).
  */
 @ApiTags('health')
 @SkipThrottle()
 @Controller('health')
 export class HealthController {
+  private readonly logger = new Logger(HealthController.name);
+  private lastLoggedDetails = '';
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
@@ -24,6 +34,7 @@ export class HealthController {
     private readonly queue: CodeQueue,
     private readonly numbers: NumberApi,
     private readonly codeTable: CodeTable,
+    private readonly observability: ObservabilityConfig,
   ) {}
 
   @Get('live')
@@ -32,17 +43,34 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** 200 or 503 with terminus' report as the body (operators need the per-dependency detail). */
+  /** 200 or 503 with terminus' report: per-component status, details only for the metrics token. */
   @Get('ready')
   @HealthCheck()
-  async ready(@Res({ passthrough: true }) res: Response) {
+  async ready(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    let report: HealthCheckResult;
     try {
-      return await this.check();
+      report = await this.check();
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       res.status(503);
-      return error.getResponse();
+      report = error.getResponse() as HealthCheckResult;
     }
+    this.logChanges(report);
+    return (await this.mayReadDetails(req)) ? report : statusOnly(report);
+  }
+
+  private async mayReadDetails(req: Request): Promise<boolean> {
+    if (this.observability.metricsAuth !== 'token' || !req.headers.authorization) return false;
+    const expected = await this.secrets.get(this.observability.metricsTokenSecretName).catch(() => undefined);
+    return expected !== undefined && bearerMatches(req.headers.authorization, expected);
+  }
+
+  private logChanges(report: HealthCheckResult): void {
+    const details = JSON.stringify(report.error ?? {});
+    if (details === this.lastLoggedDetails) return;
+    this.lastLoggedDetails = details;
+    if (report.status === 'ok') this.logger.log('Ready');
+    else this.logger.warn(`Not ready: ${details}`);
   }
 
   private check() {
@@ -60,4 +88,11 @@ export class HealthController {
       () => this.indicators.check('codeTable').attempt(() => this.codeTable.ping()).withTimeout(3000).cacheFor(5000),
     ]);
   }
+}
+
+/** The report with every component reduced to its status (no names of secrets, no reasons). */
+export function statusOnly(report: HealthCheckResult): HealthCheckResult {
+  const strip = (part?: HealthCheckResult['info']) =>
+    part && Object.fromEntries(Object.entries(part).map(([name, value]) => [name, { status: value?.status ?? 'down' }]));
+  return { status: report.status, info: strip(report.info), error: strip(report.error), details: strip(report.details)! };
 }

@@ -32,7 +32,8 @@ export class HomeController {
 <p id="profile-name">${escapeHtml(user.name)}</p>
 <dl><dt>Subject</dt><dd>${escapeHtml(user.sub)}</dd><dt>Email</dt><dd>${escapeHtml(user.email ?? '')}</dd>
 <dt>Roles</dt><dd id="profile-roles">${escapeHtml(user.roles.join(', '))}</dd></dl>
-<p><a href="/">Home</a> · <a id="logout" href="/auth/logout">Log out</a></p>`,
+<p><a href="/">Home</a></p>
+${logoutForm('/auth/logout')}`,
     );
   }
 }
@@ -42,7 +43,7 @@ export function renderHomePage(auth?: { user?: AuthUser }): string {
   const bar = !auth
     ? ''
     : auth.user
-      ? `<nav><span id="user-name">${escapeHtml(auth.user.name)}</span> · <a href="./profile">Profile</a> · <a id="logout" href="./auth/logout">Log out</a></nav>`
+      ? `<nav><span id="user-name">${escapeHtml(auth.user.name)}</span> · <a href="./profile">Profile</a> ${logoutForm('./auth/logout')}</nav>`
       : `<nav><a id="login" href="./auth/login">Log in</a></nav>`;
   return page(
     'Integrated auth service',
@@ -51,6 +52,11 @@ export function renderHomePage(auth?: { user?: AuthUser }): string {
 <p>Make a request to <a href="./api/v1/getcode">/api/v1/getcode</a>.</p>
 <p>API documentation: <a href="./docs">/docs</a>.</p>`,
   );
+}
+
+/** Logout changes state: a POST from this page (checked same-origin), never a link another site could follow. */
+function logoutForm(action: string): string {
+  return `<form method="post" action="${action}"><button id="logout" type="submit">Log out</button></form>`;
 }
 
 function page(title: string, body: string): string {

@@ -11,3 +11,10 @@ export class SecretStoreUnavailableError extends AppError {
     super('SECRET_STORE_UNAVAILABLE', `The ${store} secret store could not be read: ${reason}`, 503, options);
   }
 }
+
+/** The secret was read but its value cannot be used (e.g. too short); the message says why, never the value. */
+export class SecretUnusableError extends AppError {
+  constructor(name: string, problem: string) {
+    super('SECRET_UNUSABLE', `Secret "${name}" cannot be used: ${problem}.`, 503);
+  }
+}

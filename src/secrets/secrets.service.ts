@@ -1,6 +1,10 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { SecretStore } from './secret-store.js';
 import { SecretsConfig } from './secrets.config.js';
+import { SecretUnusableError } from './secrets.errors.js';
+
+/** Says why a secret's value cannot be used, or undefined when it can. */
+export type SecretCheck = (value: string) => string | undefined;
 
 interface CachedSecret {
   value: string;
@@ -19,6 +23,7 @@ export class SecretsService implements OnApplicationShutdown {
   private readonly inFlight = new Map<string, Promise<string>>();
   private readonly required = new Set<string>();
   private readonly lastFailure = new Map<string, string>();
+  private readonly checks = new Map<string, SecretCheck>();
   private stopped = false;
   /** Calls made to the backing store, for health output and benchmarks. */
   storeReads = 0;
@@ -35,9 +40,12 @@ export class SecretsService implements OnApplicationShutdown {
 
   /**
    * Declares a secret the service cannot work without: it is read in the background until it
-   * succeeds (with back-off and a log line per failure) and readiness reports it.
+   * succeeds (with back-off and a log line per failure) and readiness reports it. With `check`, a
+   * value it refuses counts as not loaded: every read fails with SecretUnusableError and readiness
+   * stays down until the store holds a usable value.
    */
-  require(name: string): void {
+  require(name: string, check?: SecretCheck): void {
+    if (check) this.checks.set(name, check);
     if (this.required.has(name)) return;
     this.required.add(name);
     void this.warmUp(name);
@@ -90,6 +98,8 @@ export class SecretsService implements OnApplicationShutdown {
       pending = this.store
         .read(name)
         .then((value) => {
+          const problem = this.checks.get(name)?.(value);
+          if (problem) throw new SecretUnusableError(name, problem);
           const previous = this.cache.get(name);
           this.cache.set(name, { value, readAt: this.now() });
           this.lastFailure.delete(name);

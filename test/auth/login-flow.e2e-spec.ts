@@ -11,6 +11,7 @@ import {
   freePort,
   login,
   loginUntilCallback,
+  logoutContinuation,
   startAuthApp,
   startTestIdp,
   type AuthApp,
@@ -101,9 +102,9 @@ describe('OIDC login: authorization-code flow against a real in-process oidc-pro
   it('logout ends the local session and sends the browser to the IdP with id_token_hint, client_id and post_logout_redirect_uri; the IdP session is gone', async () => {
     const browser = new HttpBrowser();
     await login(browser, app.url);
-    const out = await browser.request(`${app.url}/auth/logout`);
-    expect(out.status).toBe(302);
-    const endSession = new URL(out.headers.get('location')!);
+    const out = await browser.request(`${app.url}/auth/logout`, { method: 'POST', headers: { origin: app.url } });
+    expect(out.status).toBe(200);
+    const endSession = await logoutContinuation(out);
     expect(endSession.href.startsWith(`${idp.issuer}/session/end`)).toBe(true);
     expect(endSession.searchParams.get('id_token_hint')).toMatch(/^eyJ/);
     expect(endSession.searchParams.get('client_id')).toBe(CLIENT_ID);

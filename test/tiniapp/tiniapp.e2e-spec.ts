@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import request from 'supertest';
 import { startApp, type RunningApp } from '../support/app.js';
 import { KeyVaultDouble } from '../support/key-vault-double.js';
@@ -39,6 +40,44 @@ function rawPost(url: string, path: string, body: Buffer | undefined, headers: R
       for (let i = 0; i < body.length; i += 1000) req.write(body.subarray(i, i + 1000));
     } else if (body) req.write(body);
     req.end();
+  });
+}
+
+/**
+ * A client that keeps sending up to `total` bytes (respecting back-pressure) until the server
+ * answers and closes; returns the status and how many body bytes the socket accepted.
+ */
+function floodPost(url: string, path: string, total: number, declared: boolean): Promise<{ status: number; written: number }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let response = '';
+    let written = 0;
+    let closed = false;
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    const framed = declared ? chunk : Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]);
+    const end = () => {
+      if (closed) return;
+      closed = true;
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1]);
+      if (!status) reject(new Error(`no answer after ${written} bytes`));
+      else resolve({ status, written });
+    };
+    socket.on('data', (d: Buffer) => (response += d.toString('latin1')));
+    socket.on('close', end);
+    socket.on('error', () => socket.destroy()); // EPIPE/ECONNRESET once the server closes: expected
+    const pump = () => {
+      while (!closed && !socket.destroyed && written < total) {
+        written += chunk.length;
+        if (!socket.write(framed)) return void socket.once('drain', pump);
+      }
+      if (!closed && !socket.destroyed) socket.end(declared ? '' : '0\r\n\r\n');
+    };
+    socket.once('connect', () => {
+      const length = declared ? `Content-Length: ${total}` : 'Transfer-Encoding: chunked';
+      socket.write(`POST ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/json\r\n${length}\r\n\r\n`);
+      pump();
+    });
   });
 }
 
@@ -225,6 +264,16 @@ describe('Tini App auth backend against the Tiki stand-in', () => {
       const over = await rawPost(running.url, '/auth_exchange', bodyOfSize(8193), { 'Content-Type': 'application/json', 'Content-Length': '8193' });
       expect(over).toEqual({ status: 413, body: { error: 'PAYLOAD_TOO_LARGE', message: 'The request body is larger than 8192 bytes.' } });
       expect(tiki.standin.received.length).toBe(before);
+    });
+
+    it.each([
+      ['streamed (chunked)', false],
+      ['declared (Content-Length: 200 MB)', true],
+    ])('a client sending 200 MB %s gets 413 at once and the connection closed; the server does not drain it', async (_name, declared) => {
+      const { status, written } = await floodPost(running.url, '/auth_exchange', 200 * 1024 * 1024, declared);
+      expect(status).toBe(413);
+      // What the client managed to write before the server closed: the limit plus socket buffers, not 200 MB.
+      expect(written).toBeLessThan(32 * 1024 * 1024);
     });
 
     it('a chunked body without a length is cut off at the limit too', async () => {

@@ -10,6 +10,7 @@ import { loadConfig } from '../../config/load-config.js';
 import { API_CONFIG_SECTIONS } from './api.sections.js';
 import { httpConfigSection } from '../../config/http.config.js';
 import { mountTiniAppBodyReader } from '../../tiniapp/tiniapp.module.js';
+import { cookieMiddleware } from '../../auth/request-cookies.js';
 
 /**
  * Builds the API from an environment map: validates it (throws ConfigValidationError naming every
@@ -23,7 +24,9 @@ export async function createApp(env: Env): Promise<NestExpressApplication> {
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  // A hop count or proxy list, never `true`: see HttpConfig.trustProxy.
   app.set('trust proxy', http.trustProxy);
+  app.use(cookieMiddleware());
   app.disable('x-powered-by');
   // Every answer of this API is fresh (a new code, a live health report): ETags would only cost a
   // SHA-1 per response.

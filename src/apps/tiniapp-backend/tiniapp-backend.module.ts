@@ -23,10 +23,10 @@ export class TiniAppBackendHealthController {
     return { status: 'ok' };
   }
 
+  /** Which secret is missing goes to the log (SecretsService logs each failed read), not to anonymous callers. */
   @Get('ready')
   ready() {
-    const missing = this.secrets.missing();
-    if (missing.length) throw new ServiceUnavailableException(`Waiting for secret(s): ${missing.map((m) => m.name).join(', ')}`);
+    if (this.secrets.missing().length) throw new ServiceUnavailableException('Not ready');
     return { status: 'ok' };
   }
 }

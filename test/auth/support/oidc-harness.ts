@@ -79,6 +79,12 @@ export class HttpBrowser {
       const name = pair!.slice(0, eq).trim();
       const value = pair!.slice(eq + 1).trim();
       const expired = attrs.some((a) => /^\s*max-age=0/i.test(a) || /^\s*expires=Thu, 01 Jan 1970/i.test(a));
+      // As browsers do (RFC 6265bis cookie prefixes): a __Host- cookie needs Secure, Path=/ and
+      // no Domain, a __Secure- cookie needs Secure; anything else is dropped, never stored.
+      const attr = (n: string) => attrs.map((a) => a.trim()).find((a) => a.toLowerCase().startsWith(n));
+      const secure = attr('secure') !== undefined;
+      if (name.startsWith('__Host-') && (!secure || attr('path=')?.toLowerCase() !== 'path=/' || attr('domain=') !== undefined)) continue;
+      if (name.startsWith('__Secure-') && !secure) continue;
       if (expired || value === '') jar.delete(name);
       else jar.set(name, value);
     }
@@ -105,6 +111,14 @@ export class HttpBrowser {
     if (!action) throw new Error(`no login form at ${formPageUrl}: ${html.slice(0, 300)}`);
     return this.follow(new URL(action, formPageUrl).href, undefined, { form: { username, password } });
   }
+}
+
+/** Where the app's "Signing out" page (the answer to POST /auth/logout) moves on to. */
+export async function logoutContinuation(res: Response): Promise<URL> {
+  const html = await res.text();
+  const url = /<meta http-equiv="refresh" content="0;url=([^"]+)">/.exec(html)?.[1];
+  if (!url) throw new Error(`not the signing-out page: ${html.slice(0, 300)}`);
+  return new URL(url.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>'));
 }
 
 /**
