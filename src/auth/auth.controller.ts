@@ -11,7 +11,7 @@ import { safeReturnTo } from './return-to.js';
 import { SessionsService } from './sessions.service.js';
 import { escapeHtml } from '../common/html.js';
 import { AppError } from '../common/app-error.js';
-import { recordLogin } from '../observability/instruments.js';
+import { recordLogin } from './auth.metrics.js';
 
 const TX_TTL_MS = 10 * 60 * 1000;
 
