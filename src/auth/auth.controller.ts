@@ -13,7 +13,7 @@ import { safeReturnTo } from './return-to.js';
 import { SessionsService } from './sessions.service.js';
 import { escapeHtml } from '../common/html.js';
 import { AppError } from '../common/app-error.js';
-import { recordLogin } from '../observability/instruments.js';
+import { recordLogin } from './auth.metrics.js';
 
 const TX_TTL_MS = 10 * 60 * 1000;
 const UNKNOWN_ATTEMPT = 'This sign-in attempt is unknown or expired. Start again.';

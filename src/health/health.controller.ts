@@ -5,6 +5,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import { SkipThrottle } from '@nestjs/throttler';
 import { ApiTags } from '@nestjs/swagger';
 import { SecretsService } from '../secrets/secrets.service.js';
+import { secretsHealth } from '../secrets/secrets.health.js';
 import { CodeQueue } from '../queue/code-queue.js';
 import { NumberApi } from '../number-api/number-api.js';
 import { CodeTable } from '../code-table/code-table.js';
@@ -75,13 +76,7 @@ export class HealthController {
 
   private check() {
     return this.health.check([
-      () => {
-        const session = this.indicators.check('secrets');
-        const missing = this.secrets.missing();
-        return missing.length === 0
-          ? session.up({ store: this.secrets.storeKind })
-          : session.down({ store: this.secrets.storeKind, missing: missing.map((m) => m.name), reason: missing[0]!.reason });
-      },
+      () => secretsHealth(this.indicators, this.secrets),
       () => this.indicators.check('queue').attempt(() => this.queue.ping()).withTimeout(3000).cacheFor(5000),
       () => this.indicators.check('numberApi').attempt(() => this.numbers.ping()).withTimeout(5000).cacheFor(10_000),
       // POST /api/v1/verifycode reads and consumes codes there.

@@ -10,7 +10,8 @@ import {
   NumberApiTimeoutError,
   NumberApiUnreachableError,
 } from './number-api.errors.js';
-import { inSpan, injectTraceHeaders, recordNumberApiCall, SpanKind } from '../observability/instruments.js';
+import { inSpan, injectTraceHeaders, SpanKind } from '../observability/instruments.js';
+import { recordNumberApiCall } from './number-api.metrics.js';
 
 const MAX_BODY_BYTES = 4096;
 

@@ -8,105 +8,54 @@ import {
   SpanStatusCode,
   type Attributes,
   type Context,
-  type Counter,
-  type Histogram,
+  type Meter,
   type MeterProvider,
   type Span,
 } from '@opentelemetry/api';
 
 /**
- * The service's own metrics and spans, through the OpenTelemetry API only: until an SDK is
- * registered (startTelemetry) every call here is a no-op, so modules that record stay decoupled
- * from how (or whether) telemetry is exported.
+ * Wiring for metrics and spans through the OpenTelemetry API only: until an SDK is registered
+ * (startTelemetry) every call is a no-op, so features that record stay decoupled from how (or
+ * whether) telemetry is exported. Each feature's own metrics live beside it (`*.metrics.ts`); only
+ * the HTTP server metric, which the telemetry middleware records, is declared here.
  */
 export const INSTRUMENTATION_SCOPE = 'integrated-auth-service';
 
-const LATENCY_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-const LAG_BUCKETS_SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 600];
+export const LATENCY_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+export const LAG_BUCKETS_SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 600];
 
-interface Instruments {
-  httpDuration: Histogram;
-  numberApiCalls: Counter;
-  numberApiDuration: Histogram;
-  queueSends: Counter;
-  keyVaultReads: Counter;
-  watcherMessages: Counter;
-  watcherLag: Histogram;
-  logins: Counter;
-}
-
-// Instruments belong to a meter provider; a provider registered later gets its own set.
-const byProvider = new WeakMap<MeterProvider, Instruments>();
-
-function instruments(): Instruments {
-  const provider = metrics.getMeterProvider();
-  let found = byProvider.get(provider);
-  if (found) return found;
-  const meter = provider.getMeter(INSTRUMENTATION_SCOPE);
-  found = {
-    httpDuration: meter.createHistogram('http.server.request.duration.seconds', {
-      description: 'Duration of HTTP requests served, by route, method and status code.',
-      unit: 's',
-      advice: { explicitBucketBoundaries: LATENCY_BUCKETS_SECONDS },
-    }),
-    numberApiCalls: meter.createCounter('number_api.calls', {
-      description: 'Calls to the third-party number API, by outcome (ok or the failure kind).',
-    }),
-    numberApiDuration: meter.createHistogram('number_api.call.duration.seconds', {
-      description: 'Duration of calls to the third-party number API.',
-      unit: 's',
-      advice: { explicitBucketBoundaries: LATENCY_BUCKETS_SECONDS },
-    }),
-    queueSends: meter.createCounter('queue.sends', { description: 'Messages sent to the code queue, by outcome.' }),
-    keyVaultReads: meter.createCounter('keyvault.secret.reads', {
-      description: 'Secret reads from Azure Key Vault, by outcome (cache hits are not reads).',
-    }),
-    watcherMessages: meter.createCounter('watcher.messages', {
-      description: 'Queue messages the watcher handled, by outcome (processed, poisoned, failed).',
-    }),
-    watcherLag: meter.createHistogram('watcher.lag.seconds', {
-      description: 'Time from a message being enqueued until the watcher finished it.',
-      unit: 's',
-      advice: { explicitBucketBoundaries: LAG_BUCKETS_SECONDS },
-    }),
-    logins: meter.createCounter('auth.logins', { description: 'Completed and failed logins, by outcome.' }),
+/**
+ * A feature's instruments, created on first use from the registered meter provider. Instruments
+ * belong to a provider, so one registered later (a test, a second app in one process) gets its own
+ * set. Each feature declares its metrics beside itself (`secrets/secrets.metrics.ts`, …) with this.
+ */
+export function defineMetrics<T>(create: (meter: Meter) => T): () => T {
+  const byProvider = new WeakMap<MeterProvider, T>();
+  return () => {
+    const provider = metrics.getMeterProvider();
+    let found = byProvider.get(provider);
+    if (found === undefined) {
+      found = create(provider.getMeter(INSTRUMENTATION_SCOPE));
+      byProvider.set(provider, found);
+    }
+    return found;
   };
-  byProvider.set(provider, found);
-  return found;
 }
+
+const httpMetrics = defineMetrics((meter) => ({
+  duration: meter.createHistogram('http.server.request.duration.seconds', {
+    description: 'Duration of HTTP requests served, by route, method and status code.',
+    unit: 's',
+    advice: { explicitBucketBoundaries: LATENCY_BUCKETS_SECONDS },
+  }),
+}));
 
 export function recordHttpRequest(attrs: { route: string; method: string; status: number }, seconds: number): void {
-  instruments().httpDuration.record(seconds, {
+  httpMetrics().duration.record(seconds, {
     'http.route': attrs.route,
     'http.request.method': attrs.method,
     'http.response.status_code': attrs.status,
   });
-}
-
-export function recordNumberApiCall(outcome: string, seconds: number): void {
-  instruments().numberApiCalls.add(1, { outcome });
-  instruments().numberApiDuration.record(seconds, { outcome });
-}
-
-export function recordQueueSend(outcome: 'ok' | 'failed', queue: string): void {
-  instruments().queueSends.add(1, { outcome, queue });
-}
-
-export function recordKeyVaultRead(outcome: 'ok' | 'not_found' | 'failed'): void {
-  instruments().keyVaultReads.add(1, { outcome });
-}
-
-/** For the watcher: one call per message it finished, with how long after enqueueing. */
-export function recordWatcherMessage(outcome: 'processed' | 'poisoned' | 'failed', lagSeconds?: number): void {
-  instruments().watcherMessages.add(1, { outcome });
-  if (lagSeconds !== undefined && Number.isFinite(lagSeconds) && lagSeconds >= 0) {
-    instruments().watcherLag.record(lagSeconds, { outcome });
-  }
-}
-
-/** For the login flow: `ok`, or a short stable failure reason (`state_mismatch`, `idp_error`, …). */
-export function recordLogin(outcome: string, provider?: string): void {
-  instruments().logins.add(1, provider ? { outcome, provider } : { outcome });
 }
 
 export function tracer() {

@@ -3,10 +3,10 @@ import { Controller, Get, HttpCode, Inject, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
-import { SecretsService } from '../secrets/secrets.service.js';
 import { ObservabilityConfig } from './observability.config.js';
 import { MetricsDisabledError, MetricsUnauthorizedError } from './observability.errors.js';
 import { TELEMETRY } from './observability.constants.js';
+import { MetricsToken } from './metrics-token.js';
 import type { Telemetry } from './telemetry.js';
 
 /**
@@ -20,7 +20,7 @@ import type { Telemetry } from './telemetry.js';
 export class MetricsController {
   constructor(
     private readonly config: ObservabilityConfig,
-    private readonly secrets: SecretsService,
+    private readonly token: MetricsToken,
     @Inject(TELEMETRY) private readonly telemetry: Telemetry,
   ) {}
 
@@ -29,7 +29,7 @@ export class MetricsController {
   async scrape(@Req() req: Request, @Res() res: Response): Promise<void> {
     if (!this.config.metricsEnabled) throw new MetricsDisabledError();
     if (this.config.metricsAuth === 'token') {
-      const expected = await this.secrets.get(this.config.metricsTokenSecretName);
+      const expected = await this.token.read();
       if (!bearerMatches(req.headers.authorization, expected)) throw new MetricsUnauthorizedError();
     }
     this.telemetry.serveMetrics(req, res);

@@ -10,8 +10,8 @@ export interface OpsServerOptions {
   port: number;
   config: ObservabilityConfig;
   telemetry: Telemetry;
-  /** True while the process does its job (the watcher: its receive loop is running). */
-  live: () => boolean;
+  /** The liveness report (terminus' HealthCheckResult in the watcher): `ok` picks 200 or 503. */
+  live: () => Promise<{ ok: boolean; body: unknown }>;
   /** The scrape token, for METRICS_AUTH=token (read from the secret store). */
   metricsToken?: () => Promise<string>;
 }
@@ -48,8 +48,8 @@ async function handle(options: OpsServerOptions, req: IncomingMessage, res: Serv
   const path = (req.url ?? '/').split('?')[0];
   if (req.method !== 'GET') return json(res, 405, { error: 'METHOD_NOT_ALLOWED', message: 'Only GET is served here.' });
   if (path === '/health/live' || path === '/health/ready') {
-    const up = options.live();
-    return json(res, up ? 200 : 503, { status: up ? 'ok' : 'error', info: {}, error: {}, details: {} });
+    const { ok, body } = await options.live();
+    return json(res, ok ? 200 : 503, body);
   }
   if (path === '/metrics' && options.config.metricsEnabled) {
     if (options.config.metricsAuth === 'token') {

@@ -5,7 +5,8 @@ import { QueueConfig } from './queue.config.js';
 import { QueueUnavailableError } from './queue.errors.js';
 import { createQueueClient } from '../azure/storage-clients.js';
 import { describeStorageFailure } from '../azure/storage-failure.js';
-import { currentTraceparent, inSpan, recordQueueSend, SpanKind } from '../observability/instruments.js';
+import { currentTraceparent, inSpan, SpanKind } from '../observability/instruments.js';
+import { recordQueueSend } from './queue.metrics.js';
 
 /** The code queue on Azure Storage (or Azurite): one client, reused for every send. */
 @Injectable()

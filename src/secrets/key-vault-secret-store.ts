@@ -4,7 +4,7 @@ import { SecretClient } from '@azure/keyvault-secrets';
 import { isRestError } from '@azure/core-rest-pipeline';
 import { SecretStore } from './secret-store.js';
 import { SecretNotFoundError, SecretStoreUnavailableError } from './secrets.errors.js';
-import { recordKeyVaultRead } from '../observability/instruments.js';
+import { recordKeyVaultRead } from './secrets.metrics.js';
 
 export interface KeyVaultSecretStoreOptions {
   vaultUrl: string;

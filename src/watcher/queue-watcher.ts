@@ -5,7 +5,8 @@ import type { QueueMessageEncoding } from '../queue/queue.config.js';
 import { decodeCodeMessage, encodeExpiryMessage } from './code-message.codec.js';
 import type { CodeLifecycle, ScheduledExpiry } from './code-lifecycle.js';
 import type { WatcherConfig } from './watcher.config.js';
-import { consumeInSpan, recordWatcherMessage } from '../observability/instruments.js';
+import { consumeInSpan } from '../observability/instruments.js';
+import { recordWatcherMessage } from './watcher.metrics.js';
 
 export interface WatcherLogger {
   log(message: string): void;

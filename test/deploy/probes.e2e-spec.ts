@@ -41,7 +41,7 @@ describe('probe paths are served', () => {
       THIRD_PARTY_API_TIMEOUT_MS: '300',
     });
     const config = loadConfig({}, [observabilityConfigSection]).get(observabilityConfigSection);
-    ops = await startOpsServer({ host: '127.0.0.1', port: 0, config, telemetry: startTelemetry(config), live: () => true });
+    ops = await startOpsServer({ host: '127.0.0.1', port: 0, config, telemetry: startTelemetry(config), live: async () => ({ ok: true, body: { status: 'ok', info: {}, error: {}, details: {} } }) });
   });
 
   afterAll(async () => {

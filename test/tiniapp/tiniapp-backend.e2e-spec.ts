@@ -27,7 +27,7 @@ describe('the standalone Tini App backend (node dist/apps/tiniapp-backend/main.j
     try {
       await app.waitFor(/Tini App backend listening/);
       const url = `http://127.0.0.1:${port}`;
-      await request(url).get('/health/live').expect(200, { status: 'ok' });
+      expect((await request(url).get('/health/live').expect(200)).body).toMatchObject({ status: 'ok' });
       await request(url).get('/health/ready').expect(200);
       const tokens = await request(url).post('/auth_exchange').send({ code: tiki.standin.issueCode({ id: 3, name: 'Cloud Run' }) }).expect(200);
       expect(tokens.body.data.customer).toEqual({ id: 3, name: 'Cloud Run' });

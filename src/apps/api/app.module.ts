@@ -17,6 +17,7 @@ import { VerificationConfig } from '../../verification/verification.config.js';
 import { verifyThrottler } from '../../verification/verification.throttler.js';
 import { TiniAppModule } from '../../tiniapp/tiniapp.module.js';
 import { ObservabilityModule } from '../../observability/observability.module.js';
+import { metricsTokenFromSecrets } from '../../secrets/metrics-token.provider.js';
 
 /** The API's root module, built from an already validated configuration. */
 @Module({})
@@ -39,7 +40,7 @@ export class AppModule {
         HealthModule,
         AuthModule,
         HomeModule,
-        ObservabilityModule,
+        ObservabilityModule.forRoot({ metricsToken: metricsTokenFromSecrets }),
         VerificationModule,
         // Routes exist only when configured; otherwise /auth_* answer 404.
         ...TiniAppModule.whenEnabled(config),

@@ -1,4 +1,6 @@
-import { type DynamicModule, Controller, Get, Module, ServiceUnavailableException } from '@nestjs/common';
+import { type DynamicModule, Controller, Get, Module, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { Response } from 'express';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule, type HealthCheckResult } from '@nestjs/terminus';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { SkipThrottle, ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { ApiTags } from '@nestjs/swagger';
@@ -9,25 +11,38 @@ import { LoggingModule } from '../../common/logging.module.js';
 import { AppExceptionFilter } from '../../common/app-exception.filter.js';
 import { SecretsModule } from '../../secrets/secrets.module.js';
 import { SecretsService } from '../../secrets/secrets.service.js';
+import { secretsHealth } from '../../secrets/secrets.health.js';
+import { statusOnly } from '../../health/health.controller.js';
 import { TiniAppModule } from '../../tiniapp/tiniapp.module.js';
 
-/** Liveness and readiness for the standalone backend: ready once the client secret is loaded. */
+/** Liveness and readiness for the standalone backend, through terminus like the API: ready once the client secret is loaded. */
 @ApiTags('health')
 @SkipThrottle()
 @Controller('health')
 export class TiniAppBackendHealthController {
-  constructor(private readonly secrets: SecretsService) {}
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly secrets: SecretsService,
+  ) {}
 
   @Get('live')
+  @HealthCheck()
   live() {
-    return { status: 'ok' };
+    return this.health.check([]);
   }
 
-  /** Which secret is missing goes to the log (SecretsService logs each failed read), not to anonymous callers. */
+  /** 200 or 503 with terminus' report reduced to status per component, as the API's readiness for anonymous callers (which secret is missing goes to the log). */
   @Get('ready')
-  ready() {
-    if (this.secrets.missing().length) throw new ServiceUnavailableException('Not ready');
-    return { status: 'ok' };
+  @HealthCheck()
+  async ready(@Res({ passthrough: true }) res: Response) {
+    try {
+      return statusOnly(await this.health.check([() => secretsHealth(this.indicators, this.secrets)]));
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      res.status(503);
+      return statusOnly(error.getResponse() as HealthCheckResult);
+    }
   }
 }
 
@@ -45,6 +60,7 @@ export class TiniAppBackendModule {
           useFactory: (http: HttpConfig) => [{ limit: http.throttleLimit, ttl: http.throttleTtlMs }],
         }),
         SecretsModule,
+        TerminusModule.forRoot({ logger: false }),
         TiniAppModule,
       ],
       controllers: [TiniAppBackendHealthController],

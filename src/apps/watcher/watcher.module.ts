@@ -9,6 +9,8 @@ import { QueueConfig } from '../../queue/queue.config.js';
 import { CodeQueueConsumer } from '../../queue/code-queue-consumer.js';
 import { createCodeQueueConsumer } from '../../queue/code-queue-consumer.factory.js';
 import { WatcherOpsModule } from '../../observability/watcher-ops.module.js';
+import { SecretsModule } from '../../secrets/secrets.module.js';
+import { metricsTokenFromSecrets } from '../../secrets/metrics-token.provider.js';
 
 /** The watcher's root module: config, logging, the code table and the receive loop. No HTTP. */
 @Module({})
@@ -16,7 +18,13 @@ export class WatcherModule {
   static forRoot(config: LoadedConfig): DynamicModule {
     return {
       module: WatcherModule,
-      imports: [AppConfigModule.forRoot(config), LoggingModule, CodeTableModule, WatcherOpsModule],
+      imports: [
+        AppConfigModule.forRoot(config),
+        LoggingModule,
+        SecretsModule,
+        CodeTableModule,
+        WatcherOpsModule.forRoot({ metricsToken: metricsTokenFromSecrets }),
+      ],
       providers: [
         {
           provide: CodeQueueConsumer,
