@@ -8,6 +8,8 @@ import { verificationConfigSection } from '../verification/verification.config.j
 import { tiniAppConfigSection } from '../tiniapp/tiniapp.config.js';
 import { observabilityConfigSection } from '../observability/observability.config.js';
 import { authConfigSection } from '../auth/auth.config.js';
+import { throttleConfigSection } from '../common/throttler.config.js';
+import { redisConfigSection } from '../redis/redis.config.js';
 
 /** The API's configuration: one section per capability. A new capability adds its section here. */
 export const API_CONFIG_SECTIONS: ReadonlyArray<ConfigSection<object>> = [
@@ -20,4 +22,6 @@ export const API_CONFIG_SECTIONS: ReadonlyArray<ConfigSection<object>> = [
   tiniAppConfigSection,
   observabilityConfigSection,
   authConfigSection,
+  throttleConfigSection,
+  redisConfigSection,
 ];

@@ -7,6 +7,7 @@ import { SecretsService } from '../secrets/secrets.service.js';
 import { CodeQueue } from '../queue/code-queue.js';
 import { NumberApi } from '../number-api/number-api.js';
 import { CodeTable } from '../code-table/code-table.js';
+import { RedisHealthIndicator } from '../redis/redis.health.js';
 
 /**
  * Liveness says the process serves HTTP; readiness says it can issue and verify codes: required
@@ -24,6 +25,7 @@ export class HealthController {
     private readonly queue: CodeQueue,
     private readonly numbers: NumberApi,
     private readonly codeTable: CodeTable,
+    private readonly redis: RedisHealthIndicator,
   ) {}
 
   @Get('live')
@@ -58,6 +60,8 @@ export class HealthController {
       () => this.indicators.check('numberApi').attempt(() => this.numbers.ping()).withTimeout(5000).cacheFor(10_000),
       // POST /api/v1/verifycode reads and consumes codes there.
       () => this.indicators.check('codeTable').attempt(() => this.codeTable.ping()).withTimeout(3000).cacheFor(5000),
+      // Only when THROTTLE_STORE or AUTH_SESSION_STORE is redis; see RedisHealthIndicator for up/down.
+      ...(this.redis.inUse ? [() => this.redis.check()] : []),
     ]);
   }
 }
