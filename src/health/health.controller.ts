@@ -61,7 +61,7 @@ export class HealthController {
       // POST /api/v1/verifycode reads and consumes codes there.
       () => this.indicators.check('codeTable').attempt(() => this.codeTable.ping()).withTimeout(3000).cacheFor(5000),
       // Only when THROTTLE_STORE or AUTH_SESSION_STORE is redis; see RedisHealthIndicator for up/down.
-      ...(this.redis.inUse ? [() => this.redis.check()] : []),
+      ...(this.redis.inUse ? [() => this.redis.check(this.indicators)] : []),
     ]);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { HealthIndicatorService } from '@nestjs/terminus';
+import type { HealthIndicatorService } from '@nestjs/terminus';
 import { RedisConnection } from './redis-connection.js';
 
 /**
@@ -10,17 +10,14 @@ import { RedisConnection } from './redis-connection.js';
  */
 @Injectable()
 export class RedisHealthIndicator {
-  constructor(
-    private readonly connection: RedisConnection,
-    private readonly indicators: HealthIndicatorService,
-  ) {}
+  constructor(private readonly connection: RedisConnection) {}
 
   get inUse(): boolean {
     return this.connection.inUse;
   }
 
-  async check(key = 'redis') {
-    const indicator = this.indicators.check(key);
+  async check(indicators: HealthIndicatorService, key = 'redis') {
+    const indicator = indicators.check(key);
     const usedBy = this.connection.config.usedBy.join(', ');
     try {
       await this.connection.ping();
