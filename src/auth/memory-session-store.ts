@@ -1,33 +1,55 @@
-import { SessionStore, type StoredSession } from './session-store.js';
+import { SessionStore, sessionDeadline, type StoredSession, type VersionedSession } from './session-store.js';
 
 /** One process only (tests, a single local instance): sessions vanish on restart. */
 export class MemorySessionStore extends SessionStore {
   readonly kind = 'memory';
-  private readonly sessions = new Map<string, StoredSession>();
+  private readonly sessions = new Map<string, { session: StoredSession; version: number }>();
+  private readonly claims = new Map<string, number>();
+  private nextVersion = 1;
 
-  async get(id: string): Promise<StoredSession | undefined> {
-    const s = this.sessions.get(id);
-    if (s && s.expiresAt <= Date.now()) {
-      this.sessions.delete(id);
-      return undefined;
-    }
-    return s && structuredClone(s);
+  async getVersioned(id: string): Promise<VersionedSession | undefined> {
+    const row = this.live(id);
+    return row && { session: structuredClone(row.session), version: String(row.version) };
   }
-  async put(session: StoredSession): Promise<void> {
-    this.sessions.set(session.id, structuredClone(session));
+  async put(session: StoredSession): Promise<string> {
+    const version = this.nextVersion++;
+    this.sessions.set(session.id, { session: structuredClone(session), version });
+    return String(version);
+  }
+  async replace(session: StoredSession, expectedVersion: string): Promise<string | undefined> {
+    const row = this.live(session.id);
+    if (!row || String(row.version) !== expectedVersion) return undefined;
+    return this.put(session);
   }
   async delete(id: string): Promise<void> {
     this.sessions.delete(id);
   }
   async deleteWhere(match: { idpSid?: string; sub?: string }): Promise<number> {
     let n = 0;
-    for (const [id, s] of this.sessions) {
-      if (matches(s, match)) {
+    for (const [id, row] of this.sessions) {
+      if (matches(row.session, match)) {
         this.sessions.delete(id);
         n++;
       }
     }
     return n;
+  }
+  async claimOnce(key: string, ttlSeconds: number): Promise<boolean> {
+    const now = Date.now();
+    const until = this.claims.get(key);
+    if (until !== undefined && until > now) return false;
+    if (this.claims.size >= 10_000) for (const [k, u] of this.claims) if (u <= now) this.claims.delete(k);
+    this.claims.set(key, now + ttlSeconds * 1000);
+    return true;
+  }
+
+  private live(id: string): { session: StoredSession; version: number } | undefined {
+    const row = this.sessions.get(id);
+    if (row && sessionDeadline(row.session) <= Date.now()) {
+      this.sessions.delete(id);
+      return undefined;
+    }
+    return row;
   }
 }
 

@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
 import { DefaultAzureCredential } from '@azure/identity';
 import { RestError, TableClient, odata } from '@azure/data-tables';
 import { Logger } from '@nestjs/common';
-import { SessionStore, type StoredSession } from './session-store.js';
+import { SessionStore, sessionDeadline, type StoredSession, type VersionedSession } from './session-store.js';
 import { SessionStoreUnavailableError } from './auth.errors.js';
 
 const PARTITION = 'session';
+/** `claimOnce` keys live in their own partition of the same table, never matched by session queries. */
+const CLAIMS = 'claim';
 /** Table Storage caps a string property at 64 KiB; Entra tokens fit, split anyway to be safe. */
 const CHUNK = 30_000;
 
@@ -14,6 +17,8 @@ interface SessionEntity {
   sub: string;
   idpSid: string;
   expiresAt: number;
+  /** Rolling idle deadline (epoch ms); 0 on rows written before idle timeouts existed. */
+  idleExpiresAt: number;
   chunks: number;
   [chunk: `data${number}`]: string;
 }
@@ -22,7 +27,10 @@ interface SessionEntity {
  * Sessions in Azure Table Storage on the app's own storage account (Azurite locally): every
  * instance reads the same rows, so a session made on one is valid on all, and deleting the rows
  * (logout, back-channel logout) ends it everywhere at once — there is no per-instance cache to
- * invalidate. Rows carry `sub` and `idpSid` as columns for back-channel lookups.
+ * invalidate. Rows carry `sub` and `idpSid` as columns for back-channel lookups. A row's ETag is
+ * its version: `replace` is a conditional update (If-Match), so two instances never overwrite each
+ * other's writes. `claimOnce` inserts a row keyed by a hash of the key: the insert that conflicts
+ * (409) is the replay.
  */
 export class TableSessionStore extends SessionStore {
   readonly kind = 'table';
@@ -51,40 +59,66 @@ export class TableSessionStore extends SessionStore {
     return this.ready;
   }
 
-  async get(id: string): Promise<StoredSession | undefined> {
+  async getVersioned(id: string): Promise<VersionedSession | undefined> {
     await this.ensureTable();
-    let entity: SessionEntity;
+    let entity: SessionEntity & { etag: string };
     try {
       entity = await this.table.getEntity<SessionEntity>(PARTITION, id);
     } catch (error) {
       if (error instanceof RestError && error.statusCode === 404) return undefined;
       throw this.unavailable('read', error);
     }
-    if (entity.expiresAt <= Date.now()) {
+    if (sessionDeadline({ expiresAt: entity.expiresAt, idleExpiresAt: entity.idleExpiresAt || undefined }) <= Date.now()) {
       await this.delete(id);
       return undefined;
     }
     let json = '';
     for (let i = 0; i < entity.chunks; i++) json += entity[`data${i}`] ?? '';
-    return JSON.parse(json) as StoredSession;
+    const session = JSON.parse(json) as StoredSession;
+    // The column is authoritative for the deadline the row is checked against.
+    if (entity.idleExpiresAt) session.idleExpiresAt = entity.idleExpiresAt;
+    return { session, version: entity.etag };
   }
 
-  async put(session: StoredSession): Promise<void> {
+  async put(session: StoredSession): Promise<string> {
     await this.ensureTable();
-    const json = JSON.stringify(session);
-    const entity: SessionEntity = {
-      partitionKey: PARTITION,
-      rowKey: session.id,
-      sub: session.sub,
-      idpSid: session.idpSid ?? '',
-      expiresAt: session.expiresAt,
-      chunks: Math.ceil(json.length / CHUNK),
-    };
-    for (let i = 0; i * CHUNK < json.length; i++) entity[`data${i}`] = json.slice(i * CHUNK, (i + 1) * CHUNK);
     try {
-      await this.table.upsertEntity(entity, 'Replace');
+      return (await this.table.upsertEntity(toEntity(session), 'Replace')).etag!;
     } catch (error) {
       throw this.unavailable('write', error);
+    }
+  }
+
+  async replace(session: StoredSession, expectedVersion: string): Promise<string | undefined> {
+    await this.ensureTable();
+    try {
+      return (await this.table.updateEntity(toEntity(session), 'Replace', { etag: expectedVersion })).etag!;
+    } catch (error) {
+      // 412: another write came first; 404: the session was deleted meanwhile.
+      if (error instanceof RestError && (error.statusCode === 412 || error.statusCode === 404)) return undefined;
+      throw this.unavailable('write', error);
+    }
+  }
+
+  async claimOnce(key: string, ttlSeconds: number): Promise<boolean> {
+    await this.ensureTable();
+    const rowKey = createHash('sha256').update(key).digest('base64url');
+    const expiresAt = Date.now() + ttlSeconds * 1000;
+    try {
+      await this.table.createEntity({ partitionKey: CLAIMS, rowKey, expiresAt });
+      return true;
+    } catch (error) {
+      if (!(error instanceof RestError && error.statusCode === 409)) throw this.unavailable('claim', error);
+    }
+    // Taken: still a replay unless that claim has lapsed; then take it over, conditionally.
+    try {
+      const existing = await this.table.getEntity<{ expiresAt: number }>(CLAIMS, rowKey);
+      if (existing.expiresAt > Date.now()) return false;
+      await this.table.updateEntity({ partitionKey: CLAIMS, rowKey, expiresAt }, 'Replace', { etag: existing.etag });
+      return true;
+    } catch (error) {
+      if (error instanceof RestError && (error.statusCode === 412 || error.statusCode === 404)) return false;
+      throw this.unavailable('claim', error);
     }
   }
 
@@ -124,4 +158,19 @@ export class TableSessionStore extends SessionStore {
     this.logger.warn(reason);
     return new SessionStoreUnavailableError(reason, { cause: error });
   }
+}
+
+function toEntity(session: StoredSession): SessionEntity {
+  const json = JSON.stringify(session);
+  const entity: SessionEntity = {
+    partitionKey: PARTITION,
+    rowKey: session.id,
+    sub: session.sub,
+    idpSid: session.idpSid ?? '',
+    expiresAt: session.expiresAt,
+    idleExpiresAt: session.idleExpiresAt ?? 0,
+    chunks: Math.ceil(json.length / CHUNK),
+  };
+  for (let i = 0; i * CHUNK < json.length; i++) entity[`data${i}`] = json.slice(i * CHUNK, (i + 1) * CHUNK);
+  return entity;
 }
