@@ -12,13 +12,25 @@ import { secretsConfigSection } from '../secrets/secrets.config.js';
 import { SecretsModule } from '../secrets/secrets.module.js';
 import { SecretsService } from '../secrets/secrets.service.js';
 import { tiniAppConfigSection } from './tiniapp.config.js';
+import { ThrottleConfig, throttleConfigSection } from '../common/throttler.config.js';
+import { createThrottlerStorage } from '../common/throttler-storage.factory.js';
+import { redisConfigSection } from '../redis/redis.config.js';
+import { RedisConnection } from '../redis/redis-connection.js';
+import { RedisModule } from '../redis/redis.module.js';
 import { TiniAppModule } from './tiniapp.module.js';
 
 /**
  * The configuration of the Tini App backend on its own (`node dist/tiniapp-backend.js`): what seed
  * 004 deploys to Cloud Run, which has no number API or Azure queue to configure.
  */
-export const TINIAPP_BACKEND_CONFIG_SECTIONS: ReadonlyArray<ConfigSection<object>> = [httpConfigSection, secretsConfigSection, tiniAppConfigSection];
+export const TINIAPP_BACKEND_CONFIG_SECTIONS: ReadonlyArray<ConfigSection<object>> = [
+  httpConfigSection,
+  secretsConfigSection,
+  tiniAppConfigSection,
+  // THROTTLE_STORE=memory (default) or redis with REDIS_URL, as the API.
+  throttleConfigSection,
+  redisConfigSection,
+];
 
 /** Liveness and readiness for the standalone backend: ready once the client secret is loaded. */
 @ApiTags('health')
@@ -49,9 +61,13 @@ export class TiniAppBackendModule {
       imports: [
         AppConfigModule.forRoot(config),
         LoggingModule,
+        RedisModule,
         ThrottlerModule.forRootAsync({
-          inject: [HttpConfig],
-          useFactory: (http: HttpConfig) => [{ limit: http.throttleLimit, ttl: http.throttleTtlMs }],
+          inject: [HttpConfig, ThrottleConfig, RedisConnection],
+          useFactory: (http: HttpConfig, throttle: ThrottleConfig, redis: RedisConnection) => ({
+            throttlers: [{ limit: http.throttleLimit, ttl: http.throttleTtlMs }],
+            storage: createThrottlerStorage(throttle, redis),
+          }),
         }),
         SecretsModule,
         TiniAppModule,
