@@ -72,4 +72,19 @@ describe('AUTH_SESSION_STORE=redis: two app instances share sessions; back-chann
     const body = (await res.json()) as { details?: Record<string, Record<string, unknown>> };
     expect(body.details?.redis).toMatchObject({ status: 'up', usedBy: 'THROTTLE_STORE=redis, AUTH_SESSION_STORE=redis' });
   });
+
+  it('Redis down: a request that needs the session answers 503 REDIS_UNAVAILABLE, public pages still answer, readiness reports it down', async () => {
+    const browser = new HttpBrowser();
+    await login(browser, a.url);
+    const cookie = browser.cookies(a.url).get(COOKIE)!;
+    await redis.kill();
+    const me = await meOn(b, cookie);
+    expect(me.status).toBe(503);
+    expect(await me.json()).toMatchObject({ error: 'REDIS_UNAVAILABLE' });
+    expect((await fetch(`${a.url}/`)).status).toBe(200);
+    const ready = await fetch(`${a.url}/health/ready`);
+    expect(ready.status).toBe(503);
+    const body = (await ready.json()) as { details?: Record<string, Record<string, unknown>> };
+    expect(body.details?.redis).toMatchObject({ status: 'down' });
+  });
 });
