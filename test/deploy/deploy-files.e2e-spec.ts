@@ -379,7 +379,7 @@ describe('deploy/cloudrun/deploy.sh --dry-run', () => {
     const env = { ...envVarsOf(argv, ['--set-env-vars', '--set-secrets']), PORT: '8080' };
     expect(Object.keys(env).filter((n) => !isKnownVariable(n))).toEqual([]);
     expect(validate(entry, env)).toEqual([]);
-    expect(env.THROTTLE_STORE).toBe('memory');
+    expect(envVarsOf(argv, ['--set-env-vars']).THROTTLE_STORE).toBe('memory');
   });
 
   it('with REDIS_URL: the backend shares its limits through it (THROTTLE_STORE=redis)', () => {
