@@ -10,21 +10,25 @@
 #     in the config schema, a KEDA azure-queue scale rule for the watcher (authenticated with the
 #     same identity), and an HTTP scale rule for the API;
 #   - the third-party number API: THIRD_PARTY_API_ENDPOINT if you have one, else the image's
-#     stand-in (dist/dev/number-api/main.js) reading the same key from Key Vault.
+#     stand-in (dist/dev/number-api/main.js) reading the same key from Key Vault;
+#   - Azure Managed Redis (TLS on 10000, access keys disabled) for rate limits shared by all API
+#     replicas: the identity gets the database's data-access policy and connects with an Entra
+#     token (THROTTLE_STORE=redis, REDIS_AUTH=entra).
 #
 # Usage: deploy/azure/provision.sh [--dry-run] [--help]
 #   --dry-run   print every command instead of running it (nothing is read from or sent to Azure)
 # Settings (environment): PREFIX (codes), LOCATION (westeurope), RESOURCE_GROUP (<prefix>-rg),
 #   STORAGE_ACCOUNT (<prefix>storage), KEY_VAULT (<prefix>-kv), IMAGE (<prefix>registry.azurecr.io/
 #   integrated-auth-service:1), REGISTRY_SERVER (host part of IMAGE), THIRD_PARTY_API_ENDPOINT,
-#   QUEUE_NAME (code-requests), CODE_TABLE (validcodes), MAX_WATCHERS (10).
+#   QUEUE_NAME (code-requests), CODE_TABLE (validcodes), MAX_WATCHERS (10),
+#   REDIS_NAME (<prefix>-redis), REDIS_SKU (Balanced_B0).
 set -euo pipefail
 
 dry_run=false
 for arg in "$@"; do
   case "$arg" in
     --dry-run) dry_run=true ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "provision.sh: unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -49,6 +53,9 @@ SECRET_NAME="third-party-api-key"
 METRICS_SECRET_NAME="metrics-scrape-token"
 MAX_WATCHERS="${MAX_WATCHERS:-10}"
 ARM_API="2023-05-01"
+REDIS_NAME="${REDIS_NAME:-${PREFIX}-redis}"
+REDIS_SKU="${REDIS_SKU:-Balanced_B0}"
+REDIS_API="2025-04-01"
 
 # Prints a command, shell-quoted, and runs it unless --dry-run.
 run() {
@@ -142,6 +149,22 @@ if [[ "$REGISTRY_SERVER" == *.azurecr.io ]]; then
   assign "AcrPull" "$registry_id"
 fi
 
+step "5b. Azure Managed Redis: shared rate limits, Entra authentication only (ARM PUTs: idempotent)"
+subscription_id="$(query subscription-id az account show --query id --output tsv)"
+redis_id="/subscriptions/${subscription_id}/resourceGroups/${RESOURCE_GROUP}/providers/Microsoft.Cache/redisEnterprise/${REDIS_NAME}"
+run az rest --method put --url "https://management.azure.com${redis_id}?api-version=${REDIS_API}" \
+  --body "{\"location\":\"${LOCATION}\",\"sku\":{\"name\":\"${REDIS_SKU}\"},\"properties\":{\"minimumTlsVersion\":\"1.2\"}}" --output none
+run az resource wait --ids "$redis_id" --created
+# TLS only on 10000; no access keys (Entra tokens only); the Enterprise clustering policy presents
+# one endpoint, so a plain (non-cluster) client works; nothing is evicted (sessions, counters).
+run az rest --method put --url "https://management.azure.com${redis_id}/databases/default?api-version=${REDIS_API}" \
+  --body '{"properties":{"clientProtocol":"Encrypted","port":10000,"clusteringPolicy":"EnterpriseCluster","evictionPolicy":"NoEviction","accessKeysAuthentication":"Disabled"}}' --output none
+run az resource wait --ids "${redis_id}/databases/default" --created
+# Data access for the app's identity: Redis' username is its object (principal) id.
+run az rest --method put --url "https://management.azure.com${redis_id}/databases/default/accessPolicyAssignments/appidentity?api-version=${REDIS_API}" \
+  --body "{\"properties\":{\"accessPolicyName\":\"default\",\"user\":{\"objectId\":\"${principal_id}\"}}}" --output none
+redis_host="$(query redis-host az resource show --ids "$redis_id" --query properties.hostName --output tsv)"
+
 step "6. Container Apps environment"
 if ! exists az containerapp env show --name "$ENVIRONMENT" --resource-group "$RESOURCE_GROUP"; then
   run az containerapp env create --name "$ENVIRONMENT" --resource-group "$RESOURCE_GROUP" --location "$LOCATION" --output none
@@ -192,6 +215,8 @@ env_vars=("${common_env[@]}" "THIRD_PARTY_API_ENDPOINT=${endpoint}" "THIRD_PARTY
   "STORAGE_QUEUE_URL=${queue_url}" "STORAGE_TABLE_URL=${table_url}" "CODE_TABLE_NAME=${CODE_TABLE}"
   TRUST_PROXY=1 DOCS_ENABLED=false METRICS_ENABLED=true METRICS_AUTH=token
   "METRICS_TOKEN_SECRET_NAME=${METRICS_SECRET_NAME}" OTEL_SERVICE_NAME=integrated-auth-api)
+# Rate limits shared by every replica through Managed Redis, as the identity (no access key).
+env_vars+=(THROTTLE_STORE=redis "REDIS_HOST=${redis_host}" REDIS_PORT=10000 REDIS_AUTH=entra "REDIS_USERNAME=${principal_id}")
 create_args=("${base_create[@]}" --ingress external --target-port 8080)
 upsert_app "$API_APP"
 api_fqdn="$(query api-fqdn az containerapp show --name "$API_APP" --resource-group "$RESOURCE_GROUP" --query properties.configuration.ingress.fqdn --output tsv)"
@@ -214,4 +239,5 @@ step "Done"
 echo "API:       https://${api_fqdn}/  (getcode: https://${api_fqdn}/api/v1/getcode)"
 echo "Queue:     ${queue_url}"
 echo "Key Vault: ${vault_url}"
+echo "Redis:     rediss://${redis_host}:10000 (Entra, user ${principal_id})"
 echo "Try it:    APP_URL=https://${api_fqdn} STORAGE_ACCOUNT=${STORAGE_ACCOUNT} deploy/azure/test.sh"

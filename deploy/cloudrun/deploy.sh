@@ -7,14 +7,16 @@
 # client secret from Secret Manager (--set-secrets) instead of a plain environment variable.
 # Usage: PROJECT_ID=<project> CLIENT_KEY=<key> deploy/cloudrun/deploy.sh [--dry-run]
 #   REGION (asia-southeast1), SERVICE (tiniapp-auth-backend), REPOSITORY (containers),
-#   AUTH_ENDPOINT (https://api.tiki.vn/tiniapp-open-api), CLIENT_SECRET_SECRET (tiniapp-client-secret)
+#   AUTH_ENDPOINT (https://api.tiki.vn/tiniapp-open-api), CLIENT_SECRET_SECRET (tiniapp-client-secret),
+#   REDIS_URL (unset: rate limits per instance, THROTTLE_STORE=memory; set, e.g. a Memorystore
+#   rediss:// URL reachable from the service: limits shared by all instances, THROTTLE_STORE=redis)
 set -euo pipefail
 
 dry_run=false
 for arg in "$@"; do
   case "$arg" in
     --dry-run) dry_run=true ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "deploy.sh: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -36,6 +38,12 @@ run() {
   if [ "$dry_run" = false ]; then "$@"; fi
 }
 
+# Shared limits only with a Redis to share them in; otherwise each instance counts on its own.
+throttle_env=(--set-env-vars THROTTLE_STORE=memory)
+if [ -n "${REDIS_URL:-}" ]; then
+  throttle_env=(--set-env-vars THROTTLE_STORE=redis --set-env-vars "REDIS_URL=${REDIS_URL}")
+fi
+
 # Build from the repository root (the Dockerfile there).
 run gcloud builds submit "$repo" --project "$PROJECT_ID" --region "$REGION" --tag "$IMAGE"
 
@@ -49,4 +57,5 @@ run gcloud run deploy "$SERVICE" --project "$PROJECT_ID" --image "$IMAGE" --regi
   --set-env-vars "CLIENT_KEY=${CLIENT_KEY}" \
   --set-env-vars "AUTH_ENDPOINT=${AUTH_ENDPOINT}" \
   --set-secrets "CLIENT_SECRET=${CLIENT_SECRET_SECRET}:latest" \
+  "${throttle_env[@]}" \
   --allow-unauthenticated

@@ -7,7 +7,7 @@ export const ROLE_MAPPINGS = ['keycloak', 'entra', 'claim'] as const;
 export type RoleMappingKind = (typeof ROLE_MAPPINGS)[number];
 export const BEARER_MODES = ['jwt', 'introspection', 'off'] as const;
 export type BearerMode = (typeof BEARER_MODES)[number];
-export const SESSION_STORES = ['table', 'memory'] as const;
+export const SESSION_STORES = ['table', 'memory', 'redis'] as const;
 
 /** `none` (anyone), `user` (any signed-in user) or `role:<name>`. */
 export type RoutePolicy = { kind: 'none' } | { kind: 'user' } | { kind: 'role'; role: string };

@@ -11,6 +11,7 @@ import { SessionStore } from './session-store.js';
 import { createSessionStore } from './session-store.factory.js';
 import { SessionsService } from './sessions.service.js';
 import { SecretsService } from '../secrets/secrets.service.js';
+import { RedisConnection } from '../redis/redis-connection.js';
 
 /**
  * OIDC login (Keycloak, Entra ID, any issuer, the dev IdP), sessions, Bearer checks and the global
@@ -21,7 +22,7 @@ import { SecretsService } from '../secrets/secrets.service.js';
   controllers: [AuthController],
   providers: [
     { provide: RoleMapper, inject: [AuthConfig], useFactory: createRoleMapper },
-    { provide: SessionStore, inject: [AuthConfig], useFactory: createSessionStore },
+    { provide: SessionStore, inject: [AuthConfig, RedisConnection], useFactory: createSessionStore },
     OidcClient,
     SessionsService,
     BearerTokenValidator,

@@ -2,6 +2,9 @@ import { authConfigSection, type AuthConfig } from './auth.config.js';
 import { MemorySessionStore } from './memory-session-store.js';
 import { createSessionStore } from './session-store.factory.js';
 import { TableSessionStore } from './table-session-store.js';
+import { RedisSessionStore } from './redis-session-store.js';
+import { RedisConnection } from '../redis/redis-connection.js';
+import { redisConfigSection } from '../redis/redis.config.js';
 
 const config = (env: Record<string, string>): AuthConfig => {
   const r = authConfigSection.parse({ PUBLIC_BASE_URL: 'http://localhost:3000', OIDC_CLIENT_ID: 'app', AUTH_PROVIDER: 'dev', ...env });
@@ -13,6 +16,14 @@ describe('createSessionStore', () => {
   it('table → TableSessionStore (shared by instances), memory → MemorySessionStore', () => {
     expect(createSessionStore(config({ AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }))).toBeInstanceOf(TableSessionStore);
     expect(createSessionStore(config({ AUTH_SESSION_STORE: 'memory' }))).toBeInstanceOf(MemorySessionStore);
+  });
+
+  it('redis → RedisSessionStore on the given connection (not opened by the factory)', () => {
+    const redisConfig = redisConfigSection.parse({ AUTH_SESSION_STORE: 'redis', AUTH_PROVIDER: 'dev', REDIS_URL: 'redis://127.0.0.1:9' });
+    if (!redisConfig.ok) throw new Error(redisConfig.problems.join());
+    const connection = new RedisConnection(redisConfig.value);
+    expect(createSessionStore(config({ AUTH_SESSION_STORE: 'redis' }), connection)).toBeInstanceOf(RedisSessionStore);
+    expect(connection.isReady).toBe(false);
   });
 
   it('AUTH_PROVIDER=none builds no storage client', () => {

@@ -11,6 +11,7 @@ import { NumberApi } from '../number-api/number-api.js';
 import { CodeTable } from '../code-table/code-table.js';
 import { ObservabilityConfig } from '../observability/observability.config.js';
 import { bearerMatches } from '../observability/metrics.controller.js';
+import { RedisHealthIndicator } from '../redis/redis.health.js';
 
 /**
  * Liveness says the process serves HTTP; readiness says it can issue and verify codes: required
@@ -36,6 +37,7 @@ export class HealthController {
     private readonly numbers: NumberApi,
     private readonly codeTable: CodeTable,
     private readonly observability: ObservabilityConfig,
+    private readonly redis: RedisHealthIndicator,
   ) {}
 
   @Get('live')
@@ -81,6 +83,8 @@ export class HealthController {
       () => this.indicators.check('numberApi').attempt(() => this.numbers.ping()).withTimeout(5000).cacheFor(10_000),
       // POST /api/v1/verifycode reads and consumes codes there.
       () => this.indicators.check('codeTable').attempt(() => this.codeTable.ping()).withTimeout(3000).cacheFor(5000),
+      // Only when THROTTLE_STORE or AUTH_SESSION_STORE is redis; see RedisHealthIndicator for up/down.
+      ...(this.redis.inUse ? [() => this.redis.check(this.indicators)] : []),
     ]);
   }
 }

@@ -152,6 +152,20 @@ describe('deploy files: environment variables', () => {
     expect(text('keda-trigger-auth.yaml')).toMatch(/provider: azure-workload/);
   });
 
+  it('shared limits: the azure overlay uses Azure Managed Redis with Entra auth (no key, no URL); the local one a redis Deployment + Service', () => {
+    const azure = parseEnvFile(join(DEPLOY, 'k8s', 'overlays', 'azure', 'config.env'));
+    expect(azure).toMatchObject({ THROTTLE_STORE: 'redis', REDIS_PORT: '10000', REDIS_AUTH: 'entra' });
+    expect(azure.REDIS_HOST).toMatch(/\.redis\.azure\.net$/);
+    expect(Object.keys(azure).filter((n) => /REDIS_(URL|PASSWORD)/.test(n))).toEqual([]);
+    const local = parseEnvFile(join(DEPLOY, 'k8s', 'overlays', 'local', 'config.env'));
+    expect(local).toMatchObject({ THROTTLE_STORE: 'redis', AUTH_SESSION_STORE: 'redis' });
+    const objects = renderKustomization(join(DEPLOY, 'k8s', 'overlays', 'local')).objects;
+    const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === new URL(local.REDIS_URL!).hostname);
+    expect(service?.spec.ports[0].port).toBe(Number(new URL(local.REDIS_URL!).port));
+    const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'redis');
+    expect(deployment?.spec.template.spec.containers[0].image).toMatch(/^redis:7/);
+  });
+
   it('Keycloak example: public issuer host for browsers, Service host for the back channel', () => {
     const docs = parseAllDocuments(readFileSync(join(DEPLOY, 'k8s', 'keycloak', 'keycloak.yaml'), 'utf8')).map((d) => d.toJS());
     const env = Object.fromEntries(docs.find((d) => d.kind === 'Deployment').spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
@@ -328,6 +342,22 @@ describe('deploy/azure/provision.sh --dry-run', () => {
     expect(argv).toEqual(expect.arrayContaining(['queueName=code-requests', 'accountName=codesstorage', '--scale-rule-identity']));
   });
 
+  it('creates Azure Managed Redis with access keys disabled (TLS, port 10000), gives the identity its data-access policy, and points the API at it with Entra auth', () => {
+    const puts = commands().filter((c) => c.startsWith('+ az rest --method put') && c.includes('/redisEnterprise/codes-redis')).map((c) => words(c));
+    const body = (argv: string[]) => JSON.parse(argv[argv.indexOf('--body') + 1]!) as { properties: Record<string, unknown> };
+    const url = (argv: string[]) => argv[argv.indexOf('--url') + 1]!;
+    const database = puts.find((w) => /\/databases\/default\?/.test(url(w)))!;
+    expect(body(database).properties).toMatchObject({ clientProtocol: 'Encrypted', port: 10000, accessKeysAuthentication: 'Disabled', clusteringPolicy: 'EnterpriseCluster' });
+    const assignment = puts.find((w) => url(w).includes('/accessPolicyAssignments/'))!;
+    expect(body(assignment).properties).toEqual({ accessPolicyName: 'default', user: { objectId: 'identity-principal-id' } });
+    const api = envVarsOf(words(commands().find((c) => c.startsWith('+ az containerapp create --name codes-api '))!), ['--env-vars']);
+    expect(api).toMatchObject({ THROTTLE_STORE: 'redis', REDIS_HOST: 'redis-host', REDIS_PORT: '10000', REDIS_AUTH: 'entra', REDIS_USERNAME: 'identity-principal-id' });
+    expect(Object.keys(api).some((n) => /REDIS_(URL|PASSWORD)/.test(n))).toBe(false);
+    // Only the API uses Redis.
+    const watcher = envVarsOf(words(commands().find((c) => c.startsWith('+ az containerapp create --name codes-watcher '))!), ['--env-vars']);
+    expect(Object.keys(watcher).filter((n) => n.startsWith('REDIS_') || n === 'THROTTLE_STORE')).toEqual([]);
+  });
+
   it('honours its settings', () => {
     const custom = dryRun('azure/provision.sh', { PREFIX: 'acme', LOCATION: 'eastus', THIRD_PARTY_API_ENDPOINT: 'https://numbers.example.com/api/RandomNumber' });
     expect(custom.stdout).toMatch(/az group create --name acme-rg --location eastus/);
@@ -349,5 +379,14 @@ describe('deploy/cloudrun/deploy.sh --dry-run', () => {
     const env = { ...envVarsOf(argv, ['--set-env-vars', '--set-secrets']), PORT: '8080' };
     expect(Object.keys(env).filter((n) => !isKnownVariable(n))).toEqual([]);
     expect(validate(entry, env)).toEqual([]);
+    expect(envVarsOf(argv, ['--set-env-vars']).THROTTLE_STORE).toBe('memory');
+  });
+
+  it('with REDIS_URL: the backend shares its limits through it (THROTTLE_STORE=redis)', () => {
+    const out = dryRun('cloudrun/deploy.sh', { PROJECT_ID: 'my-project', CLIENT_KEY: 'tini-key', REDIS_URL: 'rediss://10.0.0.3:6378' });
+    const argv = words(out.stdout.split('\n').filter((l) => l.startsWith('+ '))[1]!);
+    const env = { ...envVarsOf(argv, ['--set-env-vars', '--set-secrets']), PORT: '8080' };
+    expect(env).toMatchObject({ THROTTLE_STORE: 'redis', REDIS_URL: 'rediss://10.0.0.3:6378' });
+    expect(validate(argv[argv.indexOf('--args') + 1]!, env)).toEqual([]);
   });
 });

@@ -56,6 +56,8 @@ describe('deploy/azure/provision.sh is re-runnable', () => {
     expect(updates.filter((c) => c.includes('--set-env-vars NODE_ENV=production'))).toHaveLength(3);
     // Idempotent creates (group, account, identity, role assignments, ARM PUTs) are simply repeated.
     expect(calls.some((c) => c.startsWith('az group create'))).toBe(true);
-    expect(calls.filter((c) => c.startsWith('az rest --method put'))).toHaveLength(4);
+    // 2 queues + 2 tables + Managed Redis (cluster, database, the identity's access policy assignment).
+    expect(calls.filter((c) => c.startsWith('az rest --method put'))).toHaveLength(7);
+    expect(calls.filter((c) => c.startsWith('az rest --method put') && c.includes('/redisEnterprise/'))).toHaveLength(3);
   });
 });

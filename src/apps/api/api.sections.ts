@@ -9,6 +9,8 @@ import { tiniAppConfigSection } from '../../tiniapp/tiniapp.config.js';
 import { observabilityConfigSection } from '../../observability/observability.config.js';
 import { authConfigSection } from '../../auth/auth.config.js';
 import { codesConfigSection } from '../../codes/codes.config.js';
+import { throttleConfigSection } from '../../common/throttler.config.js';
+import { redisConfigSection } from '../../redis/redis.config.js';
 
 /** The API's configuration: one section per capability. A new capability adds its section here. */
 export const API_CONFIG_SECTIONS: ReadonlyArray<ConfigSection<object>> = [
@@ -22,4 +24,6 @@ export const API_CONFIG_SECTIONS: ReadonlyArray<ConfigSection<object>> = [
   observabilityConfigSection,
   authConfigSection,
   codesConfigSection,
+  throttleConfigSection,
+  redisConfigSection,
 ];

@@ -6,7 +6,10 @@ import type { LoadedConfig } from '../../config/load-config.js';
 import { HttpConfig } from '../../config/http.config.js';
 import { LoggingModule } from '../../common/logging.module.js';
 import { AppExceptionFilter } from '../../common/app-exception.filter.js';
-import { FixedWindowThrottlerStorage } from '../../common/fixed-window-throttler.storage.js';
+import { createThrottlerStorage } from '../../common/throttler-storage.factory.js';
+import { ThrottleConfig } from '../../common/throttler.config.js';
+import { RedisModule } from '../../redis/redis.module.js';
+import { RedisConnection } from '../../redis/redis-connection.js';
 import { SecretsModule } from '../../secrets/secrets.module.js';
 import { CodesModule } from '../../codes/codes.module.js';
 import { HealthModule } from '../../health/health.module.js';
@@ -28,11 +31,13 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(config),
         LoggingModule,
+        RedisModule,
         ThrottlerModule.forRootAsync({
-          inject: [HttpConfig, VerificationConfig],
-          useFactory: (http: HttpConfig, verification: VerificationConfig) => ({
+          inject: [HttpConfig, VerificationConfig, ThrottleConfig, RedisConnection],
+          useFactory: (http: HttpConfig, verification: VerificationConfig, throttle: ThrottleConfig, redis: RedisConnection) => ({
             throttlers: [{ limit: http.throttleLimit, ttl: http.throttleTtlMs }, verifyThrottler(verification)],
-            storage: new FixedWindowThrottlerStorage(),
+            // THROTTLE_STORE: per process (memory) or shared by all replicas (redis, fail-open).
+            storage: createThrottlerStorage(throttle, redis),
           }),
         }),
         SecretsModule,

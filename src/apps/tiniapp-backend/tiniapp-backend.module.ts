@@ -14,6 +14,10 @@ import { SecretsService } from '../../secrets/secrets.service.js';
 import { secretsHealth } from '../../secrets/secrets.health.js';
 import { statusOnly } from '../../health/health.controller.js';
 import { TiniAppModule } from '../../tiniapp/tiniapp.module.js';
+import { ThrottleConfig } from '../../common/throttler.config.js';
+import { createThrottlerStorage } from '../../common/throttler-storage.factory.js';
+import { RedisConnection } from '../../redis/redis-connection.js';
+import { RedisModule } from '../../redis/redis.module.js';
 
 /** Liveness and readiness for the standalone backend, through terminus like the API: ready once the client secret is loaded. */
 @ApiTags('health')
@@ -55,9 +59,13 @@ export class TiniAppBackendModule {
       imports: [
         AppConfigModule.forRoot(config),
         LoggingModule,
+        RedisModule,
         ThrottlerModule.forRootAsync({
-          inject: [HttpConfig],
-          useFactory: (http: HttpConfig) => [{ limit: http.throttleLimit, ttl: http.throttleTtlMs }],
+          inject: [HttpConfig, ThrottleConfig, RedisConnection],
+          useFactory: (http: HttpConfig, throttle: ThrottleConfig, redis: RedisConnection) => ({
+            throttlers: [{ limit: http.throttleLimit, ttl: http.throttleTtlMs }],
+            storage: createThrottlerStorage(throttle, redis),
+          }),
         }),
         SecretsModule,
         TerminusModule.forRoot({ logger: false }),

@@ -1,0 +1,170 @@
+import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { TokenCredential } from '@azure/identity';
+import { azureCredential } from '../azure/azure-credential.js';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { SecretsService } from '../secrets/secrets.service.js';
+import { EntraRedisCredentials } from './entra-redis-credentials.js';
+import { RateLimitedLog } from './rate-limited-log.js';
+import type { RedisConfig } from './redis.config.js';
+import { RedisUnavailableError } from './redis.errors.js';
+
+/**
+ * The process' one Redis connection (throttler counters, sessions). Opened at start only when a
+ * capability is configured to use Redis; never blocks start-up: while Redis is unreachable ioredis
+ * reconnects with back-off and callers see failures at once (no offline queue), so the throttler
+ * can fall back to in-process limits instead of waiting.
+ */
+export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(RedisConnection.name);
+  private readonly errorLog = new RateLimitedLog((m) => this.logger.warn(m));
+  private redis?: Redis;
+  private entra?: EntraRedisCredentials;
+  private opening?: Promise<void>;
+  private closed = false;
+  private wasDown = false;
+  private retryTimer?: NodeJS.Timeout;
+
+  constructor(
+    readonly config: RedisConfig,
+    private readonly secrets?: Pick<SecretsService, 'get'>,
+    private readonly credential: () => TokenCredential = azureCredential,
+  ) {}
+
+  get inUse(): boolean {
+    return this.config.inUse;
+  }
+
+  /** True while commands can be sent (connected and authenticated). */
+  get isReady(): boolean {
+    return this.redis?.status === 'ready';
+  }
+
+  /** The ioredis client; only for a capability configured to use Redis. */
+  get client(): Redis {
+    if (!this.redis) throw new RedisUnavailableError('the connection is not open');
+    return this.redis;
+  }
+
+  /** The Entra token renewer, when REDIS_AUTH=entra (tests watch its `renewed` event). */
+  get entraCredentials(): EntraRedisCredentials | undefined {
+    return this.entra;
+  }
+
+  key(suffix: string): string {
+    return this.config.keyPrefix + suffix;
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (this.config.inUse) await this.open();
+  }
+
+  /** Opens the connection; resolves after the first attempt whether or not it succeeded. */
+  open(): Promise<void> {
+    this.opening ??= this.doOpen();
+    return this.opening;
+  }
+
+  private async doOpen(): Promise<void> {
+    let credentials: { username?: string; password?: string };
+    try {
+      credentials = await this.initialCredentials();
+    } catch (error) {
+      // No password or token yet (secret store or identity endpoint down): start anyway, retry.
+      this.errorLog.note(`Redis credentials (${this.config.auth}) unavailable: ${(error as Error).message}; retrying`);
+      if (!this.closed) {
+        this.retryTimer = setTimeout(() => {
+          this.opening = undefined;
+          void this.open();
+        }, 5000);
+        this.retryTimer.unref();
+      }
+      return;
+    }
+    if (this.closed) return;
+    const options: RedisOptions = {
+      lazyConnect: true,
+      // Fail fast while disconnected: a throttler check must not queue behind a reconnect.
+      enableOfflineQueue: false,
+      // A rate-limit increment re-sent after a reconnect would count twice.
+      autoResendUnfulfilledCommands: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: this.config.commandTimeoutMs,
+      connectTimeout: this.config.connectTimeoutMs,
+      retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 3000),
+      connectionName: 'integrated-auth-service',
+      ...credentials,
+    };
+    if (this.config.url) {
+      this.redis = new Redis(this.config.url, options);
+    } else {
+      this.redis = new Redis({
+        ...options,
+        host: this.config.host,
+        port: this.config.port,
+        ...(this.config.tls ? { tls: { servername: this.config.host } } : {}),
+      });
+    }
+    this.entra?.attach(this.redis);
+    this.redis.on('error', (error: Error) => {
+      this.wasDown = true;
+      // ioredis messages name the host and port at most, never the password or token.
+      this.errorLog.note(`Redis connection to ${this.config.target} failed: ${error.message}`);
+    });
+    this.redis.on('ready', () => {
+      if (this.wasDown) this.logger.log(`Redis connection to ${this.config.target} restored`);
+      else this.logger.log(`Redis connected: ${this.config.target} (${this.config.usedBy.join(', ')}, auth ${this.config.auth})`);
+      this.wasDown = false;
+      this.errorLog.reset();
+    });
+    this.redis.on('close', () => {
+      if (!this.closed && !this.wasDown) {
+        this.wasDown = true;
+        this.logger.warn(`Redis connection to ${this.config.target} lost; reconnecting`);
+      }
+    });
+    try {
+      await this.redis.connect();
+    } catch {
+      // Logged by the error handler; ioredis keeps reconnecting.
+    }
+  }
+
+  private async initialCredentials(): Promise<{ username?: string; password?: string }> {
+    switch (this.config.auth) {
+      case 'none':
+        return {};
+      case 'password': {
+        if (!this.secrets) throw new Error('REDIS_AUTH=password needs the secret store');
+        const password = await this.secrets.get(this.config.passwordSecretName);
+        return { username: this.config.username, password };
+      }
+      case 'entra':
+        this.entra = new EntraRedisCredentials(this.credential(), { username: this.config.username, renewMarginMs: this.config.tokenRenewMarginMs, log: this.logger });
+        return this.entra.start();
+    }
+  }
+
+  async ping(): Promise<void> {
+    if (!this.isReady) throw new RedisUnavailableError(`not connected to ${this.config.target}`);
+    await this.client.ping();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.close();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.entra?.stop();
+    clearTimeout(this.retryTimer);
+    await this.opening?.catch(() => undefined);
+    if (!this.redis) return;
+    try {
+      if (this.redis.status === 'ready') await this.redis.quit();
+      else this.redis.disconnect();
+    } catch {
+      this.redis.disconnect();
+    }
+  }
+}
