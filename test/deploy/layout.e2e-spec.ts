@@ -106,12 +106,40 @@ describe('source layout (static scan)', () => {
   it('no file outside src/apps/ and src/dev/ reads process.env', () => {
     const readers = sourceFiles(SRC)
       .filter((file) => !/^src\/(apps|dev)\//.test(rel(file)))
-      .filter((file) => /\bprocess\.env\b/.test(readFileSync(file, 'utf8')))
+      .filter((file) => readsProcessEnv(readFileSync(file, 'utf8')))
       .map(rel);
     expect(readers).toEqual([]);
   });
 
   it('the scan sees spec files too (they are held to the same rule)', () => {
     expect(sourceFiles(SRC).some(isSpec)).toBe(true);
+  });
+});
+
+/**
+ * Whether source text reads `process.env`. Comments and string literals do not count, and neither do pure writes
+ * (`process.env.X = …`, `delete process.env.X`): a spec may plant a variable to prove the code
+ * under test never reads it.
+ */
+export function readsProcessEnv(text: string): boolean {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+  return code
+    .replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g, "''")
+    .replace(/\bdelete\s+process\.env\.\w+/g, '')
+    .replace(/\bprocess\.env\.\w+\s*=(?!=)/g, '')
+    .match(/\bprocess\.env\b/) !== null;
+}
+
+describe('readsProcessEnv (the scan above)', () => {
+  it.each([
+    ['const a = process.env.X;', true],
+    ['f(process.env)', true],
+    ['if (process.env.X === "1") {}', true],
+    ['// entry points pass process.env', false],
+    ['/* never process.env */ const a = 1;', false],
+    ['process.env.PROBE = "x"; delete process.env.PROBE;', false],
+    ["it('never reads process.env', () => {})", false],
+  ])('%s -> %p', (text, expected) => {
+    expect(readsProcessEnv(text)).toBe(expected);
   });
 });

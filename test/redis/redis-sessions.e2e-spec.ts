@@ -8,6 +8,8 @@ const COOKIE = 'app_session';
  * AUTH_SESSION_STORE=redis end to end: two app instances (no sticky sessions) sharing sessions
  * through a real redis-server, the same connection as THROTTLE_STORE=redis.
  */
+const READINESS_TOKEN = 'readiness-details-token-for-tests';
+
 describe('AUTH_SESSION_STORE=redis: two app instances share sessions; back-channel logout reaches both', () => {
   let redis: RedisServerHandle;
   let idp: RunningDevIdp;
@@ -26,6 +28,9 @@ describe('AUTH_SESSION_STORE=redis: two app instances share sessions; back-chann
       THROTTLE_STORE: 'redis',
       REDIS_URL: redis.url,
       PUBLIC_BASE_URL: publicBase,
+      // Readiness details are for the metrics-token holder only.
+      METRICS_AUTH: 'token',
+      SECRET_METRICS_SCRAPE_TOKEN: READINESS_TOKEN,
     };
     a = await startAuthApp(portA, env);
     b = await startAuthApp(portB, env);
@@ -68,7 +73,7 @@ describe('AUTH_SESSION_STORE=redis: two app instances share sessions; back-chann
   });
 
   it('readiness reports Redis as required when sessions live there', async () => {
-    const res = await fetch(`${a.url}/health/ready`);
+    const res = await fetch(`${a.url}/health/ready`, { headers: { authorization: `Bearer ${READINESS_TOKEN}` } });
     const body = (await res.json()) as { details?: Record<string, Record<string, unknown>> };
     expect(body.details?.redis).toMatchObject({ status: 'up', usedBy: 'THROTTLE_STORE=redis, AUTH_SESSION_STORE=redis' });
   });

@@ -7,6 +7,8 @@ import { startRedis, type RedisServerHandle } from '../support/redis.js';
  * counter in a real redis-server; with THROTTLE_STORE=memory (the default, and the only behaviour
  * before the redis store existed) each process counts alone, so N replicas allow N× the limit.
  */
+const READINESS_TOKEN = 'readiness-details-token-for-tests';
+
 describe('shared rate limits across API processes (real redis-server, two real processes)', () => {
   const LIMIT = 6;
   let redis: RedisServerHandle;
@@ -25,6 +27,9 @@ describe('shared rate limits across API processes (real redis-server, two real p
     THROTTLE_LIMIT: String(LIMIT),
     // One window for the whole test: no reset can happen in the middle.
     THROTTLE_TTL_SECONDS: '3600',
+    // Readiness details (which component, why) are for the metrics-token holder only.
+    METRICS_AUTH: 'token',
+    SECRET_METRICS_SCRAPE_TOKEN: READINESS_TOKEN,
   });
 
   const spawnApi = async (extra: Record<string, string>): Promise<{ url: string; process: SpawnedProcess }> => {
@@ -88,7 +93,9 @@ describe('shared rate limits across API processes (real redis-server, two real p
       expect(process.output().match(/Redis unreachable for rate limits/g)).toHaveLength(1);
     }
     // Readiness stays up: only the throttler uses Redis here, and it has a fallback.
-    const ready = await fetch(`${a.url}/health/ready`);
+    const anonymous = (await (await fetch(`${a.url}/health/ready`)).json()) as { details?: Record<string, Record<string, unknown>> };
+    expect(anonymous.details?.redis).toEqual({ status: 'up' });
+    const ready = await fetch(`${a.url}/health/ready`, { headers: { authorization: `Bearer ${READINESS_TOKEN}` } });
     const body = (await ready.json()) as { details?: Record<string, Record<string, unknown>> };
     expect(body.details?.redis).toMatchObject({ status: 'up', reachable: false, fallback: 'in-process rate limits' });
 
