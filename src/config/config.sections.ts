@@ -4,6 +4,7 @@ import { secretsConfigSection } from '../secrets/secrets.config.js';
 import { numberApiConfigSection } from '../number-api/number-api.config.js';
 import { queueConfigSection } from '../queue/queue.config.js';
 import { codeTableConfigSection } from '../code-table/code-table.config.js';
+import { codesConfigSection } from '../codes/codes.config.js';
 import { verificationConfigSection } from '../verification/verification.config.js';
 import { tiniAppConfigSection } from '../tiniapp/tiniapp.config.js';
 import { observabilityConfigSection } from '../observability/observability.config.js';
@@ -16,6 +17,7 @@ export const API_CONFIG_SECTIONS: ReadonlyArray<ConfigSection<object>> = [
   numberApiConfigSection,
   queueConfigSection,
   codeTableConfigSection,
+  codesConfigSection,
   verificationConfigSection,
   tiniAppConfigSection,
   observabilityConfigSection,
