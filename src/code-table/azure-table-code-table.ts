@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { isRestError } from '@azure/core-rest-pipeline';
-import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
+import { odata, TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import { DefaultAzureCredential } from '@azure/identity';
 import { describeStorageFailure } from '../queue/azure-storage-code-queue.js';
 import {
@@ -22,8 +22,7 @@ import { CodeTableUnavailableError } from './code-table.errors.js';
 export const ROW_KEY = 'code';
 /** Per owner: PartitionKey = `owner~<sha256 of issuer and subject>`, RowKey = OWNER_ROW_KEY. */
 export const OWNER_ROW_KEY = 'outstanding';
-/** Per caller: PartitionKey = `attempts~<sha256 of the key>`, RowKey = ATTEMPTS_ROW_KEY. */
-export const ATTEMPTS_ROW_KEY = 'attempts';
+/** Per caller: PartitionKey = `attempts~<sha256 of the key>`; RowKeys `failure~<at>~<uuid>` and `lock`. */
 
 export type CodeState = 'valid' | 'used' | 'revoked';
 
@@ -51,11 +50,14 @@ interface Outstanding {
   expiresAt: string;
 }
 
-interface AttemptsRow {
-  failures: number;
-  windowEndsAt: string;
-  lockedUntil?: string;
+/** An attempts partition: one row per counted wrong guess (`at`), and the lock row once the budget is spent. */
+interface AttemptEntries {
+  failures: number[];
+  lockedUntil?: number;
+  rows: { rowKey: string; at?: number }[];
 }
+const FAILURE_PREFIX = 'failure~';
+const LOCK_ROW_KEY = 'lock';
 
 /** Keys of rows that are not codes; `~` never matches TABLE_CODE_PATTERN, so no code can collide. */
 export function ownerPartition(owner: CodeOwner): string {
@@ -199,42 +201,40 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
   }
 
   async attempts(key: string, now: Date): Promise<AttemptCount> {
-    return this.storage(async () => countOf((await this.readAttempts(key))?.row, now));
+    return this.storage(async () => countOf(await this.readAttempts(key), now));
   }
 
+  /**
+   * One row per wrong guess (inserts never conflict, so any number of replicas and concurrent
+   * callers count exactly), then a count of the partition; reaching the budget writes the lock row.
+   */
   async recordFailure(key: string, now: Date, windowMs: number, maxFailures: number): Promise<AttemptCount> {
     const partitionKey = attemptsPartition(key);
     return this.storage(async () => {
-      for (let race = 0; race < MAX_RACES * 4; race++) {
-        const existing = await this.readAttempts(key);
-        const current = countOf(existing?.row, now);
-        const failures = current.failures + 1;
-        const windowEndsAt = current.windowEndsAt ?? new Date(now.getTime() + windowMs);
-        const next: AttemptsRow = {
-          failures,
-          windowEndsAt: windowEndsAt.toISOString(),
-          ...(failures >= maxFailures ? { lockedUntil: windowEndsAt.toISOString() } : {}),
-        };
-        try {
-          if (existing) await this.client.updateEntity({ partitionKey, rowKey: ATTEMPTS_ROW_KEY, ...next }, 'Replace', { etag: existing.etag });
-          else await this.client.createEntity({ partitionKey, rowKey: ATTEMPTS_ROW_KEY, ...next });
-          return { failures, windowEndsAt, ...(next.lockedUntil ? { lockedUntil: windowEndsAt } : {}) };
-        } catch (error) {
-          // Another replica counted a failure of the same caller meanwhile: count on top of it.
-          if (!hasStatus(error, 409, 412, 404)) throw error;
-        }
-      }
-      throw new Error(`counting a failed attempt lost ${MAX_RACES * 4} races in a row`);
+      await this.client.createEntity({ partitionKey, rowKey: `${FAILURE_PREFIX}${now.toISOString()}~${randomUUID()}`, at: now.toISOString() });
+      const entries = await this.readAttempts(key);
+      const live = entries.failures.filter((at) => at > now.getTime() - windowMs).sort((x, y) => x - y);
+      const stale = entries.rows.filter((r) => r.at !== undefined && r.at <= now.getTime() - windowMs);
+      await Promise.all(stale.map((r) => this.client.deleteEntity(partitionKey, r.rowKey).catch(() => undefined)));
+      const windowEndsAt = new Date((live[0] ?? now.getTime()) + windowMs);
+      if (live.length < maxFailures) return { failures: live.length, windowEndsAt };
+      const lockedUntil = new Date(Math.max(windowEndsAt.getTime(), entries.lockedUntil ?? 0));
+      await this.client.upsertEntity({ partitionKey, rowKey: LOCK_ROW_KEY, lockedUntil: lockedUntil.toISOString() }, 'Replace');
+      return { failures: live.length, windowEndsAt, lockedUntil };
     });
   }
 
   async resetAttempts(key: string): Promise<void> {
+    const partitionKey = attemptsPartition(key);
     await this.storage(async () => {
-      try {
-        await this.client.deleteEntity(attemptsPartition(key), ATTEMPTS_ROW_KEY);
-      } catch (error) {
-        if (!(hasStatus(error, 404) && (error as { code?: string }).code !== 'TableNotFound')) throw error;
-      }
+      const entries = await this.readAttempts(key);
+      await Promise.all(
+        entries.rows.map((r) =>
+          this.client.deleteEntity(partitionKey, r.rowKey).catch((error: unknown) => {
+            if (!hasStatus(error, 404)) throw error;
+          }),
+        ),
+      );
     });
   }
 
@@ -357,14 +357,17 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
     }
   }
 
-  private async readAttempts(key: string): Promise<{ row: AttemptsRow; etag: string } | undefined> {
-    try {
-      const entity = await this.client.getEntity<AttemptsRow>(attemptsPartition(key), ATTEMPTS_ROW_KEY);
-      return { row: entity, etag: entity.etag };
-    } catch (error) {
-      if (hasStatus(error, 404) && (error as { code?: string }).code !== 'TableNotFound') return undefined;
-      throw error;
+  private async readAttempts(key: string): Promise<AttemptEntries> {
+    const partitionKey = attemptsPartition(key);
+    const out: AttemptEntries = { failures: [], rows: [] };
+    const entities = this.client.listEntities<{ at?: string; lockedUntil?: string }>({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` } });
+    for await (const entity of entities) {
+      const at = entity.at ? Date.parse(entity.at) : undefined;
+      out.rows.push({ rowKey: entity.rowKey!, at });
+      if (entity.rowKey === LOCK_ROW_KEY && entity.lockedUntil) out.lockedUntil = Date.parse(entity.lockedUntil);
+      else if (at !== undefined && Number.isFinite(at)) out.failures.push(at);
     }
+    return out;
   }
 
   private async read(code: string): Promise<{ row: CodeRow; etag: string } | undefined> {
@@ -407,11 +410,14 @@ function parseOutstanding(text: unknown): Outstanding[] {
   }
 }
 
-/** A finished window counts as no failures at all. */
-export function countOf(row: AttemptsRow | undefined, now: Date): AttemptCount {
-  if (!row || !(Date.parse(row.windowEndsAt) > now.getTime())) return { failures: 0 };
-  const windowEndsAt = new Date(row.windowEndsAt);
-  return { failures: Number(row.failures) || 0, windowEndsAt, ...(row.lockedUntil ? { lockedUntil: new Date(row.lockedUntil) } : {}) };
+/**
+ * What the caller's partition says now: failures within the window that started with the oldest of
+ * them still inside it (a code's life), and the lock while it lasts.
+ */
+function countOf(entries: AttemptEntries, now: Date, windowMs?: number): AttemptCount {
+  const lockedUntil = entries.lockedUntil !== undefined && entries.lockedUntil > now.getTime() ? new Date(entries.lockedUntil) : undefined;
+  const live = windowMs === undefined ? entries.failures : entries.failures.filter((at) => at > now.getTime() - windowMs);
+  return { failures: live.length, ...(lockedUntil ? { lockedUntil } : {}) };
 }
 
 function hasStatus(error: unknown, ...statuses: number[]): boolean {

@@ -203,6 +203,12 @@ describe('two-factor codes', () => {
       expect(await verifyAs(b, code)).toBe(true);
     });
 
+    it('concurrent wrong guesses on two replicas are all counted (one row per guess, no lost update): 20 at once, then 429', async () => {
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => verifyAs(i % 2 ? b : a, `vvv-${i}-vvv`)));
+      expect(answers.filter((x) => x === false)).toHaveLength(20);
+      expect(await verifyAs(a, 'vvv-99-vvv')).toMatchObject({ status: 429, error: 'TOO_MANY_ATTEMPTS' });
+    });
+
     it('a successful verify resets the count', async () => {
       for (let i = 0; i < 4; i++) expect(await verifyAs(a, `xxx-${i}-xxx`, rita)).toBe(false);
       expect(await verifyAs(a, (await getcode(a, rita)).code, rita)).toBe(true);
