@@ -41,7 +41,7 @@ export class HomeController {
 
   /** The two-step panel's "Get a code" form: the same issuance as GET /api/v1/getcode (bound when signed in). */
   @Public()
-  @Post('two-step/code')
+  @Post('two-step-code')
   @HttpCode(200)
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
@@ -59,7 +59,7 @@ export class HomeController {
 
   /** The panel's "Verify" form: the same check and attempt budget as POST /api/v1/verifycode. */
   @Public()
-  @Post('two-step/verify')
+  @Post('two-step-verify')
   @HttpCode(200)
   @VerifyThrottled()
   @Header('Content-Type', 'text/html; charset=utf-8')
@@ -134,9 +134,9 @@ export function renderTwoStepPanel(state?: TwoStepState): string {
             : `<p id="two-step-result" class="error">${escapeHtml(state.message)}</p>`;
   return `<section id="two-step">
 <h2>Two-step code</h2>
-<form method="post" action="./two-step/code"><button id="two-step-get" type="submit">Get a code</button></form>
+<form method="post" action="./two-step-code"><button id="two-step-get" type="submit">Get a code</button></form>
 ${result}
-<form method="post" action="./two-step/verify">
+<form method="post" action="./two-step-verify">
 <label for="two-step-input">Code</label> <input id="two-step-input" name="code" autocomplete="one-time-code" maxlength="64" required>
 <button id="two-step-verify" type="submit">Verify</button>
 </form>
