@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { startAzurite, type AzuriteHandle } from './support/azurite.js';
+import { TableClient } from '@azure/data-tables';
+import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type AzuriteHandle } from './support/azurite.js';
 import { NumberApiDouble } from './support/number-api-double.js';
 import { getcodeEnv, startApp, type RunningApp } from './support/app.js';
 import { drainQueue } from './support/queue.js';
@@ -119,9 +120,9 @@ describe('GET /api/v1/getcode against real Azurite', () => {
 
 describe('getcode with QUEUE_MESSAGE_ENCODING=base64', () => {
   it('writes base64 JSON, as an Azure Functions queue trigger expects', async () => {
-    const azurite = await startAzurite({ table: false });
+    const azurite = await startAzurite();
     const numbers = await new NumberApiDouble().start();
-    const running = await startApp(getcodeEnv(azurite, numbers, { QUEUE_MESSAGE_ENCODING: 'base64' }));
+    const running = await startApp(getcodeEnv(azurite, numbers, { QUEUE_MESSAGE_ENCODING: 'base64', CODE_TABLE_CREATE_IF_MISSING: 'true' }));
     try {
       const res = await request(running.url).get('/api/v1/getcode').expect(200);
       const [raw] = await drainQueue(azurite.connectionString, QUEUE);
@@ -135,29 +136,86 @@ describe('getcode with QUEUE_MESSAGE_ENCODING=base64', () => {
   });
 });
 
-describe('getcode when the queue is down', () => {
-  it('answers 503 and returns no code; recovers when the queue is back', async () => {
-    const azurite = await startAzurite({ table: false });
-    const numbers = await new NumberApiDouble().start();
-    const running = await startApp(getcodeEnv(azurite, numbers, { QUEUE_MAX_TRIES: '2', QUEUE_REQUEST_TIMEOUT_MS: '1000', QUEUE_RETRY_DELAY_MS: '50' }));
-    try {
-      await request(running.url).get('/api/v1/getcode').expect(200);
-      await azurite.stop();
-      const res = await request(running.url).get('/api/v1/getcode').expect(503);
-      expect(res.body).toEqual({ error: 'QUEUE_UNAVAILABLE', message: expect.any(String) });
-      expect(JSON.stringify(res.body)).not.toMatch(/[A-Za-z]{3}-\d+-[A-Za-z]{3}/);
-      const ready = await request(running.url).get('/health/ready').expect(503);
-      expect(ready.body.error.queue.status).toBe('down');
+/**
+ * getcode writes two things: the table row first, the queue message second. Queue and table run in
+ * two Azurite instances here, so either one can go down alone. Whatever fails, a returned code
+ * always verifies, and a code that was not returned never verifies past its TTL (here: not at all).
+ */
+describe('getcode when the queue or the table is down', () => {
+  let queueSide: AzuriteHandle;
+  let tableSide: AzuriteHandle;
+  let numbers: NumberApiDouble;
+  let running: RunningApp;
+  let connectionString: string;
 
-      await azurite.restart(); // in-memory: the queue is gone too, as after a real outage with data loss
-      const { QueueClient } = await import('@azure/storage-queue');
-      await new QueueClient(azurite.connectionString, QUEUE).create();
-      const again = await request(running.url).get('/api/v1/getcode').expect(200);
-      expect((await drainQueue(azurite.connectionString, QUEUE)).map((b) => JSON.parse(b))).toEqual([again.body]);
-    } finally {
-      await running.close();
-      await numbers.stop();
-      await azurite.stop();
-    }
+  const table = () => TableClient.fromConnectionString(connectionString, 'validcodes', { allowInsecureConnection: true });
+  const rows = async () => {
+    const out: Record<string, unknown>[] = [];
+    for await (const entity of table().listEntities()) if (entity.rowKey === 'code') out.push(entity);
+    return out;
+  };
+  const verify = async (code: string) => (await request(running.url).post('/api/v1/verifycode').send({ code }).expect(200)).body.valid as boolean;
+
+  beforeAll(async () => {
+    [queueSide, tableSide, numbers] = await Promise.all([startAzurite({ table: false }), startAzurite(), new NumberApiDouble().start()]);
+    connectionString =
+      `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};` +
+      `QueueEndpoint=${queueSide.queueEndpoint};TableEndpoint=${tableSide.tableEndpoint};`;
+    running = await startApp({
+      ...getcodeEnv(queueSide, numbers, { QUEUE_MAX_TRIES: '2', QUEUE_REQUEST_TIMEOUT_MS: '1000', QUEUE_RETRY_DELAY_MS: '50' }),
+      AZURE_STORAGE_CONNECTION_STRING: connectionString,
+      CODE_TABLE_CREATE_IF_MISSING: 'true',
+      VERIFY_MAX_ATTEMPTS: '1000',
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await running?.close();
+    await numbers?.stop();
+    await Promise.all([queueSide?.stop(), tableSide?.stop()]);
+  }, 60_000);
+
+  it('queue down: 503 QUEUE_UNAVAILABLE, no code in the answer, and the row it wrote is revoked, so it never verifies', async () => {
+    expect(await verify((await request(running.url).get('/api/v1/getcode').expect(200)).body.code)).toBe(true);
+    const before = (await rows()).length;
+    await queueSide.stop();
+    const res = await request(running.url).get('/api/v1/getcode').expect(503);
+    expect(res.body).toEqual({ error: 'QUEUE_UNAVAILABLE', message: expect.any(String) });
+    expect(JSON.stringify(res.body)).not.toMatch(/[A-Za-z]{3}-\d+-[A-Za-z]{3}/);
+    const written = (await rows()).slice(before);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatchObject({ state: 'revoked' });
+    expect(await verify(written[0]!.partitionKey as string)).toBe(false);
+    const ready = await request(running.url).get('/health/ready').expect(503);
+    expect(ready.body.error.queue.status).toBe('down');
+
+    await queueSide.restart(); // in-memory: the queue is gone too
+    const { QueueClient } = await import('@azure/storage-queue');
+    await new QueueClient(connectionString, QUEUE).create();
+    const again = (await request(running.url).get('/api/v1/getcode').expect(200)).body as { code: string; timestamp: string };
+    expect((await drainQueue(connectionString, QUEUE)).map((b) => JSON.parse(b))).toEqual([again]);
+    expect(await verify(again.code)).toBe(true);
+  }, 60_000);
+
+  it('table down: 503 CODE_TABLE_UNAVAILABLE, no code in the answer, and nothing is queued', async () => {
+    await drainQueue(connectionString, QUEUE);
+    await tableSide.stop();
+    const res = await request(running.url).get('/api/v1/getcode').expect(503);
+    expect(res.body).toEqual({ error: 'CODE_TABLE_UNAVAILABLE', message: expect.any(String) });
+    expect(JSON.stringify(res.body)).not.toMatch(/[A-Za-z]{3}-\d+-[A-Za-z]{3}/);
+    expect(await drainQueue(connectionString, QUEUE)).toEqual([]);
+
+    await tableSide.restart();
+    await table().createTable();
+    const again = (await request(running.url).get('/api/v1/getcode').expect(200)).body as { code: string };
+    expect(await verify(again.code)).toBe(true);
+  }, 60_000);
+
+  it('a row left valid by a failed revocation (no message, no watcher) stops verifying at its own expiresAt', async () => {
+    const code = 'lft-999-ovr';
+    const issuedAt = new Date();
+    await table().createEntity({ partitionKey: code, rowKey: 'code', issuedAt: issuedAt.toISOString(), expiresAt: new Date(issuedAt.getTime() + 1000).toISOString(), state: 'valid', activatedAt: issuedAt.toISOString() });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await verify(code)).toBe(false);
   });
 });

@@ -11,7 +11,7 @@ describe('the API as a process (node dist/apps/api/main.js)', () => {
   let numbers: NumberApiDouble;
 
   beforeAll(async () => {
-    [azurite, numbers] = await Promise.all([startAzurite({ table: false }), new NumberApiDouble().start()]);
+    [azurite, numbers] = await Promise.all([startAzurite(), new NumberApiDouble().start()]);
   });
 
   afterAll(async () => {
@@ -72,7 +72,7 @@ describe('the API as a process (node dist/apps/api/main.js)', () => {
 
 describe('rate limiting', () => {
   it('answers 429 JSON with Retry-After past THROTTLE_LIMIT, and never throttles health probes', async () => {
-    const azurite = await startAzurite({ table: false });
+    const azurite = await startAzurite();
     const numbers = await new NumberApiDouble().start();
     const running = await startApp(getcodeEnv(azurite, numbers, { THROTTLE_LIMIT: '3', THROTTLE_TTL_SECONDS: '60' }));
     try {

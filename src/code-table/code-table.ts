@@ -1,37 +1,86 @@
-/** One issuance of a code: the code string, when getcode issued it, and when it stops being valid. */
+/**
+ * Who asked for a code: the signed-in caller's subject, and the issuer when several issuers can
+ * sign callers in (a subject is only unique per issuer). Unbound codes have no owner.
+ */
+export interface CodeOwner {
+  subject: string;
+  issuer?: string;
+}
+
+/** One issuance of a code: the code string, when it was issued (the issuance id), and when it stops being valid. */
 export interface CodeIssuance {
   code: string;
   issuedAt: Date;
   expiresAt: Date;
+  /** Set for a code issued to a signed-in caller: it verifies only for the same owner. */
+  owner?: CodeOwner;
 }
 
 /**
  * What an activation did. `activated`: a live row now exists for this issuance. `already-active` /
- * `already-used`: this issuance was stored before (a duplicate or a redelivery), nothing changed.
- * `superseded`: the table holds a newer issuance of the same code string, nothing changed.
+ * `already-used`: this issuance was stored before (by getcode itself, a duplicate or a
+ * redelivery), nothing changed; `already-used` covers used and revoked rows. `superseded`: the
+ * table holds a newer issuance of the same code string, nothing changed.
  */
 export type ActivationOutcome = 'activated' | 'already-active' | 'already-used' | 'superseded';
 
 /** What an expiry did: deleted this issuance's row, found none, or found another issuance's row. */
 export type ExpiryOutcome = 'deleted' | 'absent' | 'other-issuance';
 
+/** What getcode's table write did: stored the issuance, or the code string already has a row (draw again). */
+export type IssueOutcome = 'stored' | 'taken';
+
+/** Wrong guesses of one caller (a subject, or a client address) within the current window. */
+export interface AttemptCount {
+  failures: number;
+  /** When the window that began with the first counted failure ends. */
+  windowEndsAt?: Date;
+  /** Set once failures reached the budget: verifies are refused (429) until then. */
+  lockedUntil?: Date;
+}
+
 /**
  * The valid-code table. Every operation is idempotent and keyed by the issuance (code + issuedAt),
- * so duplicates and reordering of queue messages cannot revive an expired or used code, nor make a
- * live one vanish early. Time is passed in, never read, so the rules are testable.
+ * so duplicates and reordering of queue messages cannot revive an expired, used or revoked code,
+ * nor make a live one vanish early. Time is passed in, never read, so the rules are testable.
  */
 export abstract class CodeTable {
   /** Stores the issuance as valid unless this or a newer issuance of the code is already stored. */
   abstract activate(issuance: CodeIssuance, now: Date): Promise<ActivationOutcome>;
+  /**
+   * getcode's write, before it answers: inserts the row (insert-only, never overwrites), live until
+   * its own expiresAt. `taken` when the code string already has a row of any issuance.
+   */
+  abstract insertIssued(issuance: CodeIssuance, now: Date): Promise<IssueOutcome>;
+  /**
+   * Makes an owned issuance one of its owner's outstanding codes (the commit point of a bound code:
+   * a bound row that is not in its owner's list never verifies). Keeps at most `maxOutstanding`
+   * live codes: the oldest beyond that are dropped and their rows revoked. Returns the dropped ones.
+   */
+  abstract commitOwned(issuance: CodeIssuance & { owner: CodeOwner }, maxOutstanding: number, now: Date): Promise<CodeIssuance[]>;
+  /** Marks this issuance's row revoked (no-op for another issuance, or no row). */
+  abstract revoke(issuance: Pick<CodeIssuance, 'code' | 'issuedAt'>, now: Date): Promise<void>;
+  /** Revokes every outstanding code of the owner; returns how many were outstanding. */
+  abstract revokeOwned(owner: CodeOwner, now: Date): Promise<number>;
   /** Deletes the row only when it belongs to this issuance. */
   abstract expire(issuance: CodeIssuance): Promise<ExpiryOutcome>;
   /**
    * Atomically marks a live code used. Exactly one of several concurrent callers gets `true`;
-   * unknown, expired and used codes are all `false`.
+   * unknown, expired, used and revoked codes are all `false`, and so is a bound code for anyone but
+   * its owner (`caller` undefined: anonymous).
    */
-  abstract consume(code: string, now: Date): Promise<boolean>;
-  /** Whether `consume` would succeed now, without consuming (read path for probes and benches). */
+  abstract consume(code: string, now: Date, caller?: CodeOwner): Promise<boolean>;
+  /** Whether `consume` would succeed now for an anonymous caller, without consuming (probes and benches). */
   abstract isLive(code: string, now: Date): Promise<boolean>;
+  /** The caller's wrong guesses in the current window (a finished window counts as none). */
+  abstract attempts(key: string, now: Date): Promise<AttemptCount>;
+  /**
+   * Counts one wrong guess. A window of `windowMs` starts with the first failure; reaching
+   * `maxFailures` in it locks the key until the window ends. Safe under concurrent callers and replicas.
+   */
+  abstract recordFailure(key: string, now: Date, windowMs: number, maxFailures: number): Promise<AttemptCount>;
+  /** Forgets the caller's failures (after a successful verify). */
+  abstract resetAttempts(key: string): Promise<void>;
   /** Resolves when the table is reachable and exists. */
   abstract ping(): Promise<void>;
 }
@@ -41,3 +90,8 @@ export abstract class CodeTable {
  * Table Storage's forbidden key characters (`/ \ # ?`, quotes, control characters) out of lookups.
  */
 export const TABLE_CODE_PATTERN = /^[A-Za-z0-9]{1,16}(?:-[A-Za-z0-9]{1,16}){0,3}$/;
+
+/** Same owner: same subject, and same issuer when either records one. */
+export function sameOwner(a: CodeOwner, b: CodeOwner): boolean {
+  return a.subject === b.subject && (a.issuer ?? '') === (b.issuer ?? '');
+}

@@ -1,11 +1,21 @@
 import { z } from 'zod';
-import { defineConfigSection } from '../config/config-section.js';
+import { defineConfigSection, envInt } from '../config/config-section.js';
 import { parseRoutePolicy, type RoutePolicy } from '../auth/auth.config.js';
 
-/** GET /api/v1/getcode: who may call it. The codes capability owns this; the auth guard only applies it. */
+/**
+ * How getcode issues codes and who may call it. The codes capability owns GETCODE_AUTH; the auth
+ * guard only applies the policy the route declares.
+ */
 export class CodesConfig {
   /** GETCODE_AUTH: `none` (anyone, the sample's behaviour), `user` or `role:<name>`. */
   readonly getcodeAuth!: RoutePolicy;
+  /** Seconds a code stays valid after getcode issued it (the watcher reads the same CODE_TTL_SECONDS). */
+  readonly ttlSeconds!: number;
+  /**
+   * Live codes one signed-in caller may hold at once. 1 (the default) means "replace": a new code
+   * revokes the previous one. N > 1 keeps the N newest valid; the oldest beyond N is revoked.
+   */
+  readonly maxOutstanding!: number;
 }
 
 export const codesConfigSection = defineConfigSection(
@@ -15,6 +25,8 @@ export const codesConfigSection = defineConfigSection(
     .object({
       AUTH_PROVIDER: z.string().optional(),
       GETCODE_AUTH: z.string().default('none'),
+      CODE_TTL_SECONDS: envInt(600, 1, 7 * 24 * 3600),
+      CODE_MAX_OUTSTANDING: envInt(1, 1, 20),
     })
     .superRefine((v, ctx) => {
       if (!parseRoutePolicy(v.GETCODE_AUTH)) {
@@ -23,5 +35,9 @@ export const codesConfigSection = defineConfigSection(
         ctx.addIssue({ code: 'custom', path: ['GETCODE_AUTH'], message: 'needs AUTH_PROVIDER other than none' });
       }
     }),
-  (v) => ({ getcodeAuth: parseRoutePolicy(v.GETCODE_AUTH) ?? { kind: 'none' } }),
+  (v) => ({
+    getcodeAuth: parseRoutePolicy(v.GETCODE_AUTH) ?? { kind: 'none' },
+    ttlSeconds: v.CODE_TTL_SECONDS,
+    maxOutstanding: v.CODE_MAX_OUTSTANDING,
+  }),
 );

@@ -3,6 +3,8 @@ import { NumberApi } from '../number-api/number-api.js';
 import { CodeQueue, type CodeMessage } from '../queue/code-queue.js';
 import { NumberApiStatusError } from '../number-api/number-api.errors.js';
 import { QueueUnavailableError } from '../queue/queue.errors.js';
+import { CodeTable, type CodeIssuance, type IssueOutcome } from '../code-table/code-table.js';
+import { CodeTableUnavailableError } from '../code-table/code-table.errors.js';
 import { CODE_PATTERN } from './code-generator.js';
 
 class FixedNumbers extends NumberApi {
@@ -16,37 +18,122 @@ class FixedNumbers extends NumberApi {
 }
 
 class RecordingQueue extends CodeQueue {
+  constructor(private readonly log: string[]) {
+    super();
+  }
   readonly sent: CodeMessage[] = [];
   fail = false;
   async send(message: CodeMessage) {
     if (this.fail) throw new QueueUnavailableError('HTTP 503');
+    this.log.push(`queue ${message.code}`);
     this.sent.push(message);
   }
   async ping() {}
 }
 
+const notUsed = (): Promise<never> => Promise.reject(new Error('not used'));
+
+/** Records the order of writes; the table's own rules are tested against Azurite in test/. */
+class RecordingTable extends CodeTable {
+  constructor(private readonly log: string[]) {
+    super();
+  }
+  inserts: IssueOutcome[] = [];
+  failInsert = false;
+  failCommit = false;
+  failRevoke = false;
+  rows: CodeIssuance[] = [];
+  async insertIssued(issuance: CodeIssuance): Promise<IssueOutcome> {
+    if (this.failInsert) throw new CodeTableUnavailableError('HTTP 503');
+    const outcome = this.inserts.shift() ?? 'stored';
+    this.log.push(`insert ${issuance.code} ${outcome}${issuance.owner ? ` owner=${issuance.owner.subject}` : ''}`);
+    if (outcome === 'stored') this.rows.push(issuance);
+    return outcome;
+  }
+  async commitOwned(issuance: CodeIssuance, max: number): Promise<CodeIssuance[]> {
+    if (this.failCommit) throw new CodeTableUnavailableError('HTTP 503');
+    this.log.push(`commit ${issuance.code} max=${max}`);
+    return [];
+  }
+  async revoke(issuance: Pick<CodeIssuance, 'code'>): Promise<void> {
+    if (this.failRevoke) throw new CodeTableUnavailableError('HTTP 503');
+    this.log.push(`revoke ${issuance.code}`);
+  }
+  activate = notUsed;
+  revokeOwned = notUsed;
+  expire = notUsed;
+  consume = notUsed;
+  isLive = notUsed;
+  attempts = notUsed;
+  recordFailure = notUsed;
+  resetAttempts = notUsed;
+  async ping() {}
+}
+
 describe('CodesService', () => {
   const clock = () => new Date('2026-11-24T10:00:00.123Z');
+  const policy = { ttlSeconds: 600, maxOutstanding: 1 };
+  let log: string[];
+  let queue: RecordingQueue;
+  let table: RecordingTable;
+  const service = (numbers = new FixedNumbers(async () => 161)) => new CodesService(numbers, queue, table, policy, clock);
 
-  it('builds the code around the number, stamps ISO UTC time, queues it, then returns the same object', async () => {
-    const queue = new RecordingQueue();
-    const issued = await new CodesService(new FixedNumbers(async () => 161), queue, clock).issue();
+  beforeEach(() => {
+    log = [];
+    queue = new RecordingQueue(log);
+    table = new RecordingTable(log);
+  });
+
+  it('writes the table row {valid, expiresAt = issuedAt + TTL} first, then the queue, then returns the same code', async () => {
+    const issued = await service().issue();
     expect(issued.code).toMatch(CODE_PATTERN);
     expect(issued.code.split('-')[1]).toBe('161');
     expect(issued.timestamp).toBe('2026-11-24T10:00:00.123Z');
     expect(queue.sent).toEqual([issued]);
+    expect(log).toEqual([`insert ${issued.code} stored`, `queue ${issued.code}`]);
+    expect(table.rows[0]!.expiresAt.toISOString()).toBe('2026-11-24T10:10:00.123Z');
   });
 
-  it('queues nothing when the number API fails', async () => {
-    const queue = new RecordingQueue();
-    const service = new CodesService(new FixedNumbers(() => Promise.reject(new NumberApiStatusError(500))), queue, clock);
-    await expect(service.issue()).rejects.toBeInstanceOf(NumberApiStatusError);
+  it('a signed-in caller: the row records the subject, and the owner list is committed after the queue', async () => {
+    const issued = await service().issue({ subject: 'user-1' });
+    expect(log).toEqual([`insert ${issued.code} stored owner=user-1`, `queue ${issued.code}`, `commit ${issued.code} max=1`]);
+  });
+
+  it('draws new letters when the code string already has a row (never overwrites another issuance)', async () => {
+    table.inserts = ['taken', 'taken'];
+    const issued = await service().issue();
+    expect(log.filter((l) => l.startsWith('insert'))).toHaveLength(3);
+    expect(log.at(-1)).toBe(`queue ${issued.code}`);
+  });
+
+  it('writes nothing when the number API fails', async () => {
+    await expect(service(new FixedNumbers(() => Promise.reject(new NumberApiStatusError(500)))).issue()).rejects.toBeInstanceOf(NumberApiStatusError);
+    expect(log).toEqual([]);
+  });
+
+  it('table down: no code, nothing queued', async () => {
+    table.failInsert = true;
+    await expect(service().issue()).rejects.toBeInstanceOf(CodeTableUnavailableError);
     expect(queue.sent).toEqual([]);
   });
 
-  it('returns no code when the queue fails', async () => {
-    const queue = new RecordingQueue();
+  it('queue down: no code returned, and the row it wrote is revoked', async () => {
     queue.fail = true;
-    await expect(new CodesService(new FixedNumbers(async () => 7), queue, clock).issue()).rejects.toBeInstanceOf(QueueUnavailableError);
+    await expect(service().issue()).rejects.toBeInstanceOf(QueueUnavailableError);
+    const code = table.rows[0]!.code;
+    expect(log).toEqual([`insert ${code} stored`, `revoke ${code}`]);
+  });
+
+  it('queue down and the revocation fails too: still the queue error (the row lapses at its own expiresAt)', async () => {
+    queue.fail = true;
+    table.failRevoke = true;
+    await expect(service().issue()).rejects.toBeInstanceOf(QueueUnavailableError);
+  });
+
+  it('owner list write fails: no code returned, the row is revoked', async () => {
+    table.failCommit = true;
+    await expect(service().issue({ subject: 'user-1' })).rejects.toBeInstanceOf(CodeTableUnavailableError);
+    const code = table.rows[0]!.code;
+    expect(log).toEqual([`insert ${code} stored owner=user-1`, `queue ${code}`, `revoke ${code}`]);
   });
 });

@@ -1,26 +1,72 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { NumberApi } from '../number-api/number-api.js';
 import { CodeQueue, type CodeMessage } from '../queue/code-queue.js';
+import { CodeTable, type CodeIssuance, type CodeOwner } from '../code-table/code-table.js';
+import { describeStorageFailure } from '../azure/storage-failure.js';
 import { formatCode } from './code-generator.js';
 
 export type IssuedCode = CodeMessage;
 
+/** A live row of another issuance holds the drawn code string this often in a row before we give up. */
+const MAX_DRAWS = 5;
+
+export interface CodesPolicy {
+  ttlSeconds: number;
+  maxOutstanding: number;
+}
+
 /**
- * Issues a code: number from the third-party API, letters from the CSPRNG, then the queue. The code
- * is returned only after the queue stored it, and nothing is queued when any step before fails.
+ * Issues a code that is verifiable the moment it is returned:
+ * 1. number from the third-party API, letters from the CSPRNG;
+ * 2. the table row {state: valid, expiresAt, subject}: insert-only, so an existing code string is
+ *    never overwritten (a new string is drawn instead);
+ * 3. the queue message, as before (the watcher schedules the row's deletion from it);
+ * 4. for a signed-in caller, the owner's list of outstanding codes (the commit point of a bound
+ *    code: resend semantics, CODE_MAX_OUTSTANDING).
+ * The code is returned only when every write succeeded. If a later write fails, the row is revoked
+ * (best effort) before the error answer; if even that fails, the row still dies at its own
+ * expiresAt, and a bound row that never reached its owner's list never verifies at all.
  */
 @Injectable()
 export class CodesService {
+  private readonly logger = new Logger(CodesService.name);
+
   constructor(
     private readonly numbers: NumberApi,
     private readonly queue: CodeQueue,
+    private readonly table: CodeTable,
+    private readonly policy: CodesPolicy,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async issue(): Promise<IssuedCode> {
+  async issue(owner?: CodeOwner): Promise<IssuedCode> {
     const value = await this.numbers.getNumber();
-    const issued: IssuedCode = { code: formatCode(value), timestamp: this.clock().toISOString() };
-    await this.queue.send(issued);
+    const issuance = await this.store(value, owner);
+    const issued: IssuedCode = { code: issuance.code, timestamp: issuance.issuedAt.toISOString() };
+    try {
+      await this.queue.send(issued);
+      if (issuance.owner) await this.table.commitOwned({ ...issuance, owner: issuance.owner }, this.policy.maxOutstanding, this.clock());
+    } catch (error) {
+      await this.table.revoke(issuance, this.clock()).catch((revokeError: unknown) => {
+        // Not verifiable past its expiresAt anyway (the table checks it on every verify).
+        this.logger.warn(`Could not revoke an issued-but-unreturned code; it lapses at its expiresAt: ${describeStorageFailure(revokeError)}`);
+      });
+      throw error;
+    }
     return issued;
+  }
+
+  private async store(value: number, owner: CodeOwner | undefined): Promise<CodeIssuance> {
+    for (let draw = 0; draw < MAX_DRAWS; draw++) {
+      const issuedAt = this.clock();
+      const issuance: CodeIssuance = {
+        code: formatCode(value),
+        issuedAt,
+        expiresAt: new Date(issuedAt.getTime() + this.policy.ttlSeconds * 1000),
+        ...(owner ? { owner } : {}),
+      };
+      if ((await this.table.insertIssued(issuance, issuedAt)) === 'stored') return issuance;
+    }
+    throw new Error(`${MAX_DRAWS} code strings in a row were already in the code table`);
   }
 }

@@ -12,7 +12,7 @@ export const VerifyThrottled = () => SetMetadata(VERIFY_THROTTLED, true);
  * The named `verify` throttler for ThrottlerModule's list. Named throttlers apply to every route,
  * so it skips all routes but those marked @VerifyThrottled(): other capabilities need no change.
  */
-export function verifyThrottler(config: VerificationConfig): ThrottlerOptions {
+export function verifyThrottler(config: Pick<VerificationConfig, 'throttleLimit' | 'throttleTtlMs'>): ThrottlerOptions {
   return {
     name: VERIFY_THROTTLER,
     limit: config.throttleLimit,

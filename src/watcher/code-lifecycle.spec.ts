@@ -1,6 +1,8 @@
 import { CodeTable, type ActivationOutcome, type CodeIssuance, type ExpiryOutcome } from '../code-table/code-table.js';
 import { CodeLifecycle, secondsUntil, type LifecycleResult } from './code-lifecycle.js';
 
+const notUsed = (): Promise<never> => Promise.reject(new Error('not used'));
+
 /** Records calls; the table's own rules are covered against Azurite in test/lifecycle. */
 class RecordingTable extends CodeTable {
   readonly calls: string[] = [];
@@ -19,6 +21,13 @@ class RecordingTable extends CodeTable {
   async isLive(): Promise<boolean> {
     throw new Error('not used');
   }
+  insertIssued = notUsed;
+  commitOwned = notUsed;
+  revoke = notUsed;
+  revokeOwned = notUsed;
+  attempts = notUsed;
+  recordFailure = notUsed;
+  resetAttempts = notUsed;
   async ping(): Promise<void> {}
 }
 

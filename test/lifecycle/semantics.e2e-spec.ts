@@ -24,7 +24,7 @@ describe('code lifecycle semantics', () => {
 
   beforeAll(async () => {
     [azurite, numbers] = await Promise.all([startAzurite(), new NumberApiDouble().start()]);
-    const env = storageEnv(azurite, { CODE_TTL_SECONDS: String(TTL), VERIFY_THROTTLE_LIMIT: '100000', WATCHER_MAX_MESSAGE_BYTES: '1024', MAX_DEQUEUE_COUNT: '3' });
+    const env = storageEnv(azurite, { CODE_TTL_SECONDS: String(TTL), VERIFY_THROTTLE_LIMIT: '100000', VERIFY_MAX_ATTEMPTS: '100000', WATCHER_MAX_MESSAGE_BYTES: '1024', MAX_DEQUEUE_COUNT: '3' });
     running = await startApp({ ...env, THIRD_PARTY_API_ENDPOINT: numbers.url, SECRET_THIRD_PARTY_API_KEY: numbers.validKey });
     watcher = await startWatcher(env);
   }, 60_000);

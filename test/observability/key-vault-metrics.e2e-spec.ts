@@ -21,7 +21,7 @@ describe('Key Vault read metrics', () => {
   const savedEnv = { ...process.env };
 
   beforeAll(async () => {
-    [vault, azurite, numbers] = await Promise.all([new KeyVaultDouble().start(), startAzurite({ table: false }), new NumberApiDouble().start()]);
+    [vault, azurite, numbers] = await Promise.all([new KeyVaultDouble().start(), startAzurite(), new NumberApiDouble().start()]);
     Object.assign(process.env, vault.credentialEnv());
     vault.secrets.set('third-party-api-key', numbers.validKey);
     vault.secrets.set('metrics-scrape-token', 'vault-scrape-token');
@@ -32,6 +32,7 @@ describe('Key Vault read metrics', () => {
       THIRD_PARTY_API_ENDPOINT: numbers.url,
       AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
       QUEUE_CREATE_IF_MISSING: 'true',
+      CODE_TABLE_CREATE_IF_MISSING: 'true', // getcode writes the code table before it answers
       METRICS_AUTH: 'token',
     });
   }, 60_000);

@@ -56,6 +56,7 @@ describe('metrics and traces', () => {
     SECRET_THIRD_PARTY_API_KEY: KEY,
     AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
     QUEUE_CREATE_IF_MISSING: 'true',
+    CODE_TABLE_CREATE_IF_MISSING: 'true', // getcode writes the code table before it answers
     QUEUE_MAX_TRIES: '1',
     QUEUE_REQUEST_TIMEOUT_MS: '1000',
     TRACES_EXPORTER: 'otlp',
@@ -64,7 +65,7 @@ describe('metrics and traces', () => {
   });
 
   beforeAll(async () => {
-    [azurite, numbers, collector] = await Promise.all([startAzurite({ table: false }), numberApi(), new OtlpCollectorDouble().start()]);
+    [azurite, numbers, collector] = await Promise.all([startAzurite(), numberApi(), new OtlpCollectorDouble().start()]);
     running = await startApp(env());
   });
 
@@ -130,11 +131,14 @@ describe('metrics and traces', () => {
 
   it('counts failed queue sends', async () => {
     const before = (await request(running.url).get('/metrics')).text;
-    await azurite.stop();
+    // Only the queue fails (getcode writes the code table first, which must stay up for the send).
+    const { QueueClient } = await import('@azure/storage-queue');
+    const queue = new QueueClient(azurite.connectionString, QUEUE);
+    await queue.delete();
     try {
       await request(running.url).get('/api/v1/getcode').expect(503);
     } finally {
-      await azurite.restart();
+      await queue.create();
     }
     const after = (await request(running.url).get('/metrics')).text;
     expect(sample(after, 'queue_sends_total', { outcome: 'failed' }) - sample(before, 'queue_sends_total', { outcome: 'failed' })).toBe(1);

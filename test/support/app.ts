@@ -35,6 +35,8 @@ export function getcodeEnv(
     SECRET_THIRD_PARTY_API_KEY: numbers.validKey,
     AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
     QUEUE_CREATE_IF_MISSING: 'true',
+    // getcode writes the code table before it answers (issue 10).
+    CODE_TABLE_CREATE_IF_MISSING: 'true',
     ...extra,
   };
 }
