@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, Header, HttpCode, Logger, Post, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AuthConfig } from '../auth/auth.config.js';
@@ -13,6 +13,7 @@ import { verifierOf } from '../verification/verification.controller.js';
 import { TooManyAttemptsError } from '../verification/verification.errors.js';
 import { VerifyThrottled } from '../verification/verification.throttler.js';
 import { AppError } from '../common/app-error.js';
+import { crossSiteReason } from '../auth/same-origin.js';
 
 /** What the two-step panel shows after a form post. */
 export type TwoStepState =
@@ -25,6 +26,8 @@ export type TwoStepState =
 @ApiExcludeController()
 @Controller()
 export class HomeController {
+  private readonly logger = new Logger(HomeController.name);
+
   constructor(
     private readonly auth: AuthConfig,
     private readonly codes: CodesService,
@@ -42,11 +45,13 @@ export class HomeController {
 
   /** The two-step panel's "Get a code" form: the same issuance as GET /api/v1/getcode (bound when signed in). */
   @Public()
+  @IdentifyCaller()
   @Post('two-step-code')
   @HttpCode(200)
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   async twoStepCode(@Req() req: RequestWithUser, @Res({ passthrough: true }) res: Response): Promise<string> {
+    this.refuseCrossSite(req, 'two-step-code');
     let state: TwoStepState;
     try {
       state = { kind: 'issued', code: (await this.codes.issue(ownerOf(req.user))).code };
@@ -60,12 +65,14 @@ export class HomeController {
 
   /** The panel's "Verify" form: the same check and attempt budget as POST /api/v1/verifycode. */
   @Public()
+  @IdentifyCaller()
   @Post('two-step-verify')
   @HttpCode(200)
   @VerifyThrottled()
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   async twoStepVerify(@Body() body: unknown, @Req() req: RequestWithUser, @Res({ passthrough: true }) res: Response): Promise<string> {
+    this.refuseCrossSite(req, 'two-step-verify');
     const code = typeof (body as { code?: unknown } | undefined)?.code === 'string' ? ((body as { code: string }).code).slice(0, 64) : '';
     let state: TwoStepState;
     try {
@@ -80,6 +87,18 @@ export class HomeController {
       } else throw error;
     }
     return renderHomePage(this.auth.enabled ? { user: req.user } : undefined, state);
+  }
+
+  /**
+   * The panel's forms change state for the signed-in user (a new code replaces the old one; a wrong
+   * guess spends their attempt budget), so, like logout, they are accepted only from the app's own
+   * pages: another site's auto-submitting form would otherwise revoke the user's codes.
+   */
+  private refuseCrossSite(req: RequestWithUser, form: string): void {
+    const reason = crossSiteReason(req.headers, this.auth.publicBaseUrl);
+    if (!reason) return;
+    this.logger.warn(`Two-step form ${form} refused: ${reason}`);
+    throw new ForbiddenException('This form is accepted only from this site\'s own pages.');
   }
 
   /** A page only signed-in users see: anonymous browsers are sent to log in and back. */

@@ -1,16 +1,15 @@
-import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.js';
 import { DEMO_USER } from '../../src/dev/dev-idp/dev-idp.js';
 import { freePort, startAuthApp, startTestIdp, type AuthApp } from '../auth/support/oidc-harness.js';
 import { startAzurite, type AzuriteHandle } from '../support/azurite.js';
 import { NumberApiDouble } from '../support/number-api-double.js';
+import { describeWithChromium } from './support/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-sync'];
 
 /** The home page's two-step panel in headless Chromium: plain forms, no script. */
-describe('browser: two-step code panel', () => {
+describeWithChromium('browser: two-step code panel', (chromiumPath) => {
   let idp: RunningDevIdp;
   let app: AuthApp;
   let azurite: AzuriteHandle;
@@ -32,8 +31,7 @@ describe('browser: two-step code panel', () => {
       THIRD_PARTY_API_ENDPOINT: numbers.url,
       SECRET_THIRD_PARTY_API_KEY: numbers.validKey,
     });
-    if (!existsSync(CHROMIUM)) throw new Error(`The browser test drives Debian's Chromium at ${CHROMIUM}: install it with "apt-get install chromium".`);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
     page = await (await browser.newContext()).newPage();
     page.setDefaultTimeout(10_000);
   }, 60_000);
