@@ -1,7 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import autocannon, { type Result } from 'autocannon';
 import type { BenchResult, BenchSection } from './bench-section.js';
-import { startNode, stopNode } from './getcode.bench.js';
+import { startNode, stopNode } from './support/processes.js';
+import { ENTRY } from './support/entries.js';
 import { startAzurite } from '../test/support/azurite.js';
 import { freePort } from '../test/support/ports.js';
 import { CLIENT_ID, CLIENT_SECRET, HttpBrowser, SESSION_SECRET, login, startTestIdp } from '../test/auth/support/oidc-harness.js';
@@ -62,9 +63,9 @@ export const authBench: BenchSection = {
           SECRET_OIDC_CLIENT_SECRET: CLIENT_SECRET,
           SECRET_SESSION_SECRET: SESSION_SECRET,
       };
-      app = await startNode('dist/main.js', [], appEnv, /API listening/);
+      app = await startNode(ENTRY.api, [], appEnv, /API listening/);
       // A second instance on the same session table that may reuse a session read for 2 s.
-      cachedApp = await startNode('dist/main.js', [], { ...appEnv, PORT: String(cachedPort), AUTH_SESSION_CACHE_MS: '2000' }, /API listening/);
+      cachedApp = await startNode(ENTRY.api, [], { ...appEnv, PORT: String(cachedPort), AUTH_SESSION_CACHE_MS: '2000' }, /API listening/);
       const cachedUrl = `http://127.0.0.1:${cachedPort}`;
 
       // (1) Login round trips, interleaved with anonymous requests as the in-run reference.

@@ -6,7 +6,8 @@ import type { BenchResult, BenchSection } from './bench-section.js';
 import { startAzurite, type AzuriteHandle } from '../test/support/azurite.js';
 import { freePort } from '../test/support/ports.js';
 import { fixed, markdownTable, ratio } from './support/table.js';
-import { startNode, stopNode } from './getcode.bench.js';
+import { startNode, stopNode } from './support/processes.js';
+import { ENTRY } from './support/entries.js';
 import { AzureTableCodeTable } from '../src/code-table/azure-table-code-table.js';
 import { codeTableConfigSection } from '../src/code-table/code-table.config.js';
 import { loadConfig } from '../src/config/load-config.js';
@@ -117,8 +118,8 @@ async function drainRun(kind: Consumer): Promise<number> {
     }
     const consumer =
       kind === 'watcher'
-        ? await startNode('dist/watcher.js', [], watcherEnv(azurite), /Watcher receiving/)
-        : await startNode('.build/bench/lifecycle-bare-loop.js', [JSON.stringify({ connectionString: azurite.connectionString, queueName, tableName, batch: BATCH, mode: kind })], {}, /bare loop receiving/);
+        ? await startNode(ENTRY.watcher, [], watcherEnv(azurite), /Watcher receiving/)
+        : await startNode(ENTRY.bareLoop, [JSON.stringify({ connectionString: azurite.connectionString, queueName, tableName, batch: BATCH, mode: kind })], {}, /bare loop receiving/);
     const started = performance.now();
     let elapsed = 0;
     try {
@@ -164,10 +165,10 @@ interface LatencyPhase {
  */
 async function latencyUnderLoad(azurite: AzuriteHandle): Promise<LatencyPhase[]> {
   const numberPort = await freePort();
-  const numberApi = await startNode('dist/number-api.js', [], { NUMBER_API_PORT: String(numberPort), SECRET_THIRD_PARTY_API_KEY: KEY }, /Number API listening/);
+  const numberApi = await startNode(ENTRY.numberApi, [], { NUMBER_API_PORT: String(numberPort), SECRET_THIRD_PARTY_API_KEY: KEY }, /Number API listening/);
   const appPort = await freePort();
   const storage = { AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, QUEUE_CREATE_IF_MISSING: 'true', CODE_TABLE_CREATE_IF_MISSING: 'true' };
-  const app = await startNode('dist/main.js', [], {
+  const app = await startNode(ENTRY.api, [], {
     ...storage,
     PORT: String(appPort),
     HOST: '127.0.0.1',
@@ -177,7 +178,7 @@ async function latencyUnderLoad(azurite: AzuriteHandle): Promise<LatencyPhase[]>
     SECRET_THIRD_PARTY_API_KEY: KEY,
     THIRD_PARTY_API_ENDPOINT: `http://127.0.0.1:${numberPort}/api/RandomNumber`,
   }, /API listening/);
-  const watcher = await startNode('dist/watcher.js', [], watcherEnv(azurite, storage), /Watcher receiving/);
+  const watcher = await startNode(ENTRY.watcher, [], watcherEnv(azurite, storage), /Watcher receiving/);
   const table = new AzureTableCodeTable(loadConfig(storage, [codeTableConfigSection]).get(codeTableConfigSection));
   const queue = new QueueClient(azurite.connectionString, 'code-requests');
   const url = `http://127.0.0.1:${appPort}/api/v1/getcode`;
