@@ -113,7 +113,7 @@ export const getcodeBench: BenchSection = {
       );
       targets.push(
         r.flaskSkipped
-          ? { name: `${L} getcode throughput vs the seed's Flask app (gunicorn 1×8) ≥ 3.5×`, ok: false, detail: `skipped: ${r.flaskSkipped}` }
+          ? { name: `${L} getcode throughput vs the seed's Flask app (gunicorn 1×8) ≥ 3.5×`, ok: false, detail: `skipped: ${r.flaskSkipped}`, skipped: true }
           : { name: `${L} getcode throughput vs the seed's Flask app (gunicorn 1×8) ≥ 3.5×`, ok: s.app.rps >= 3.5 * s.flask.rps, detail: ratio(s.app.rps, s.flask.rps) },
       );
       targets.push({ name: `${L} getcode p99 vs the reference ≤ 1.15×`, ok: p99 <= 1.15, detail: ratio(s.app.p99, s.ref.p99) });

@@ -18,9 +18,10 @@ async function main(): Promise<void> {
     for (const line of result.lines) console.log(line);
     console.log('');
     for (const target of result.targets) {
-      const line = `- ${target.ok ? 'MET' : 'MISSED'} ${target.name}: ${target.detail}`;
+      const verdict = target.ok ? 'MET' : target.skipped ? 'SKIPPED' : 'MISSED';
+      const line = `- ${verdict} ${target.name}: ${target.detail}`;
       console.log(line);
-      summary.push(`| ${section.name} | ${target.name} | ${target.detail} | ${target.ok ? 'met' : '**missed**'} |`);
+      summary.push(`| ${section.name} | ${target.name} | ${target.detail} | ${target.ok ? 'met' : target.skipped ? '**skipped**' : '**missed**'} |`);
       if (!target.ok) missed.push(`${section.name}: ${target.name}`);
     }
     console.log('');
