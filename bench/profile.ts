@@ -1,6 +1,6 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { QueueClient } from '@azure/storage-queue';
 import { TableClient } from '@azure/data-tables';
@@ -12,7 +12,7 @@ import { productionNodeFlags, startCommand, startNode, stopNode } from './suppor
 /**
  * CPU profile of the API under the getcode load, summarised as self time by package.
  *
- *   npm run prebench && node .build/bench/profile.js [seconds]          profile, then summarise
+ *   npm run prebench && node .build/bench/profile.js [seconds] [dist dir]   profile, then summarise
  *   node .build/bench/profile.js summarise <file.cpuprofile>            summarise an existing one
  *
  * The app runs as in the getcode bench (start:prod flags, NODE_ENV=production, default log level,
@@ -46,7 +46,7 @@ export function groupOf(frame: ProfileNode['callFrame']): string | undefined {
     return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
   }
   if (url.startsWith('node:')) return url.replace(/^node:(internal\/)?/, 'node:').replace(/\/.*$/, '');
-  if (url.includes('/dist/') || url.includes('/src/')) return 'app code';
+  if (url.includes('/dist/') || url.includes('/src/') || url.includes('/ab-base/')) return 'app code';
   return url;
 }
 
@@ -85,18 +85,22 @@ export function buckets(rows: ReturnType<typeof summarise>): Record<string, numb
   return out;
 }
 
-function print(file: string): void {
+function print(file: string, requests?: number): void {
   const rows = summarise(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile);
   console.log(`Self time by package (${file}), idle excluded:\n`);
   console.log('| group | self ms | share |\n| --- | --- | --- |');
   for (const r of rows.slice(0, 30)) console.log(`| ${r.group} | ${r.ms.toFixed(0)} | ${(r.share * 100).toFixed(1)} % |`);
   console.log('\nBuckets:\n');
-  console.log('| bucket | share |\n| --- | --- |');
-  for (const [k, v] of Object.entries(buckets(rows)).sort((a, b) => b[1] - a[1])) console.log(`| ${k} | ${(v * 100).toFixed(1)} % |`);
+  const totalMs = rows.reduce((t, r) => t + r.ms, 0);
+  const perReq = (share: number) => (requests ? ` | ${((share * totalMs * 1000) / requests).toFixed(0)}` : '');
+  console.log(`| bucket | share${requests ? ' | CPU µs per request' : ''} |\n| --- | ---${requests ? ' | ---' : ''} |`);
+  for (const [k, v] of Object.entries(buckets(rows)).sort((a, b) => b[1] - a[1])) console.log(`| ${k} | ${(v * 100).toFixed(1)} %${perReq(v)} |`);
+  if (requests) console.log(`| total (incl. start-up and warm-up) | 100 %${perReq(1)} |`);
 }
 
-async function profileUnderLoad(seconds: number): Promise<void> {
+async function profileUnderLoad(seconds: number, distDir: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-prof-'));
+  let requests = 0;
   const azurite = await startAzurite();
   const queue = new QueueClient(azurite.connectionString, 'code-requests');
   await queue.createIfNotExists();
@@ -104,7 +108,7 @@ async function profileUnderLoad(seconds: number): Promise<void> {
   const numberPort = await freePort();
   const numberApi = await startNode(ENTRY.numberApi, [], { NUMBER_API_PORT: String(numberPort), SECRET_THIRD_PARTY_API_KEY: 'k' }, /Number API listening/);
   const port = await freePort();
-  const app = await startCommand(process.execPath, [...productionNodeFlags(), '--cpu-prof', `--cpu-prof-dir=${dir}`, ENTRY.api], {
+  const app = await startCommand(process.execPath, [...productionNodeFlags(), '--cpu-prof', `--cpu-prof-dir=${dir}`, resolve(distDir, ENTRY.api.replace(/^dist\//, ''))], {
     PORT: String(port),
     HOST: '127.0.0.1',
     NODE_ENV: 'production',
@@ -115,8 +119,9 @@ async function profileUnderLoad(seconds: number): Promise<void> {
   }, /API listening/);
   try {
     const url = `http://127.0.0.1:${port}/api/v1/getcode`;
-    await autocannon({ url, connections: 32, duration: 3 });
+    const warm = await autocannon({ url, connections: 32, duration: 3 });
     const r = await autocannon({ url, connections: 32, duration: seconds });
+    requests = warm.requests.total + r.requests.total;
     console.log(`${r.requests.total} requests in ${seconds} s (${r.requests.average} req/s), ${r.non2xx} non-2xx\n`);
   } finally {
     await stopNode(app.child); // the profile is written at exit
@@ -125,9 +130,9 @@ async function profileUnderLoad(seconds: number): Promise<void> {
   }
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no profile written in ${dir}`);
-  print(join(dir, file));
+  print(join(dir, file), requests);
 }
 
 const [cmd, arg] = process.argv.slice(2);
 if (cmd === 'summarise' || cmd === 'summarize') print(arg!);
-else await profileUnderLoad(Number(cmd ?? 20));
+else await profileUnderLoad(Number(cmd ?? 20), arg ?? 'dist');
