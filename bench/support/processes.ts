@@ -1,6 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { cpus } from 'node:os';
+
+// All CPUs of the machine: CPU_COUNT follows this process's own affinity, so once
+// pinned to CPU 0 it would report 1 and every later layout would stay on CPU 0.
+const CPU_COUNT = cpus().length;
 import { createInterface } from 'node:readline';
 
 /**
@@ -24,7 +28,7 @@ export function layoutNote(layout: Layout): string {
 
 /** True when this machine can pin (taskset and ≥ 2 CPUs). */
 export function canPin(): boolean {
-  if (availableParallelism() < 2) return false;
+  if (CPU_COUNT < 2) return false;
   try {
     execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
     return true;
@@ -39,14 +43,14 @@ export function canPin(): boolean {
  */
 export function applyLayout(layout: Layout): void {
   if (!canPin()) return;
-  const cpus = layout === 'pinned' ? '0' : `0-${availableParallelism() - 1}`;
+  const cpus = layout === 'pinned' ? '0' : `0-${CPU_COUNT - 1}`;
   execFileSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' });
 }
 
 /** The CPU list the server under test runs on in this layout (undefined = inherit). */
 export function serverCpu(layout: Layout): string | undefined {
   if (!canPin()) return undefined;
-  return layout === 'pinned' ? '1' : `0-${availableParallelism() - 1}`;
+  return layout === 'pinned' ? '1' : `0-${CPU_COUNT - 1}`;
 }
 
 export interface Started {
