@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 
-// All CPUs of the machine: CPU_COUNT follows this process's own affinity, so once
+// All CPUs of the machine: availableParallelism() follows this process's own affinity, so once
 // pinned to CPU 0 it would report 1 and every later layout would stay on CPU 0.
 const CPU_COUNT = cpus().length;
 import { createInterface } from 'node:readline';
