@@ -1,128 +1,79 @@
 import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import autocannon, { type Result } from 'autocannon';
 import type { BenchResult, BenchSection } from './bench-section.js';
-import { startNode, stopNode } from './getcode.bench.js';
+import { LAYOUTS, applyLayout, canPin, layoutNote, serverCpu, startCommand, startNode, stopNode, type Layout } from './support/processes.js';
+import { ONLY_LAYOUT, QUICK, seconds } from './support/settings.js';
+import { mean, percentile } from './support/http.js';
+import { ENTRY } from './support/entries.js';
 import { startAzurite } from '../test/support/azurite.js';
 import { freePort } from '../test/support/ports.js';
 import { CLIENT_ID, CLIENT_SECRET, HttpBrowser, SESSION_SECRET, login, startTestIdp } from '../test/auth/support/oidc-harness.js';
 import { fixed, markdownTable, ratio } from './support/table.js';
 
-const LOGINS = 200;
+const LOGINS = QUICK ? 60 : 200;
 const CONNECTIONS = 16;
-const DURATION_S = 6;
-const WARMUP_S = 2;
+const DURATION_S = seconds(6);
+const WARMUP_S = seconds(2);
 const ROUNDS = 2;
 const COOKIE = 'app_session';
-const NAMES = ['anonymous', 'session', 'cached', 'bearer'];
-const LABELS: Record<string, string> = {
+const REDIS_SERVER = '/usr/bin/redis-server';
+type Variant = 'anonymous' | 'table' | 'cached' | 'redis' | 'bearer';
+const NAMES: Variant[] = ['anonymous', 'bearer', 'redis', 'cached', 'table'];
+const LABELS: Record<Variant, string> = {
   anonymous: 'anonymous',
-  session: 'session cookie (store read per request, default)',
-  cached: 'session cookie, AUTH_SESSION_CACHE_MS=2000',
+  table: 'session cookie, Table store, no cache (one Table read per request)',
+  cached: 'session cookie, Table store with its cache (AUTH_SESSION_CACHE_MS=2000)',
+  redis: 'session cookie, AUTH_SESSION_STORE=redis (real redis-server)',
   bearer: 'Bearer JWT',
 };
+
+interface LayoutRun {
+  layout: Layout;
+  loginMs: number[];
+  plainMs: number[];
+  runs: Partial<Record<Variant, Result[]>>;
+  redisSkipped?: string;
+}
 
 /**
  * Login: (1) the full login round trip through the dev IdP (app /auth/login → IdP authorize →
  * login form POST → IdP redirect → app /auth/callback → /auth/me), sequential, median and p99,
  * set against a plain anonymous request to the same app measured in the same run; (2) the
- * throughput of GET / (a public page that recognises the caller) with a session cookie (one Table
- * Storage read per request, Azurite) and with a Bearer JWT (signature check against cached JWKS),
- * each as a ratio of the anonymous throughput on the same route. The app runs as its production
- * build in its own process; load is loopback only, bounded in time.
+ * throughput of GET / (a public page that recognises the caller) with a session cookie on each
+ * session store (Table without and with its cache, Redis) and with a Bearer JWT, each as a ratio
+ * of the anonymous throughput on the same route, same run. The apps run as their production build
+ * (start:prod flags, NODE_ENV=production, default log level) in their own processes, in both CPU
+ * layouts; load is loopback only, bounded in time.
  */
 export const authBench: BenchSection = {
   name: 'Login',
   async run(): Promise<BenchResult> {
-    const azurite = await startAzurite();
-    const appPort = await freePort();
-    const appUrl = `http://127.0.0.1:${appPort}`;
-    const idp = await startTestIdp([appUrl]);
-    let app: { child: ChildProcess } | undefined;
-    let cachedApp: { child: ChildProcess } | undefined;
-    const cachedPort = await freePort();
-    try {
-      const appEnv = {
-          PORT: String(appPort),
-          HOST: '127.0.0.1',
-          NODE_ENV: 'production',
-          LOG_LEVEL: 'info',
-          THROTTLE_LIMIT: '10000000',
-          THIRD_PARTY_API_ENDPOINT: 'http://127.0.0.1:9/api/RandomNumber',
-          SECRET_THIRD_PARTY_API_KEY: 'unused',
-          AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
-          PUBLIC_BASE_URL: appUrl,
-          // The dev IdP as a generic issuer: AUTH_PROVIDER=dev is refused in production.
-          AUTH_PROVIDER: 'oidc',
-          OIDC_ISSUER_URL: idp.issuer,
-          OIDC_ALLOW_HTTP: 'true',
-          AUTH_COOKIE_SECURE: 'false',
-          AUTH_ROLE_MAPPING: 'keycloak',
-          AUTH_BEARER_AUDIENCE: 'integrated-auth-api',
-          OIDC_CLIENT_ID: CLIENT_ID,
-          SECRET_OIDC_CLIENT_SECRET: CLIENT_SECRET,
-          SECRET_SESSION_SECRET: SESSION_SECRET,
-      };
-      app = await startNode('dist/apps/api/main.js', [], appEnv, /API listening/);
-      // A second instance on the same session table that may reuse a session read for 2 s.
-      cachedApp = await startNode('dist/apps/api/main.js', [], { ...appEnv, PORT: String(cachedPort), AUTH_SESSION_CACHE_MS: '2000' }, /API listening/);
-      const cachedUrl = `http://127.0.0.1:${cachedPort}`;
-
-      // (1) Login round trips, interleaved with anonymous requests as the in-run reference.
-      const loginMs: number[] = [];
-      const plainMs: number[] = [];
-      let cookie = '';
-      let lastBrowser = new HttpBrowser();
-      for (let i = 0; i < LOGINS; i++) {
-        const t0 = performance.now();
-        await fetch(`${appUrl}/`).then((r) => r.text());
-        plainMs.push(performance.now() - t0);
-
-        const browser = new HttpBrowser();
-        const t1 = performance.now();
-        await login(browser, appUrl);
-        const me = await browser.request(`${appUrl}/auth/me`);
-        if (me.status !== 200) throw new Error(`login round trip ended with /auth/me ${me.status}`);
-        await me.text();
-        loginMs.push(performance.now() - t1);
-        cookie = browser.cookies(appUrl).get(COOKIE)!;
-        lastBrowser = browser;
-      }
-      // A real access token from the IdP for the Bearer run (the app never hands tokens out).
-      const accessToken = await idpAccessToken(lastBrowser, idp.issuer, appUrl);
-
-      // (2) Throughput on GET /: anonymous vs session cookie vs Bearer JWT.
-      const variants: Record<string, { url: string; headers: Record<string, string> }> = {
-        anonymous: { url: `${appUrl}/`, headers: {} },
-        session: { url: `${appUrl}/`, headers: { cookie: `${COOKIE}=${cookie}` } },
-        cached: { url: `${cachedUrl}/`, headers: { cookie: `${COOKIE}=${cookie}` } },
-        bearer: { url: `${appUrl}/`, headers: { authorization: `Bearer ${accessToken}` } },
-      };
-      const check = await Promise.all(
-        Object.entries(variants).map(async ([name, v]) => [name, await (await fetch(v.url, { headers: v.headers })).text()] as const),
-      );
-      for (const [name, html] of check) {
-        const signedIn = html.includes('id="user-name"');
-        if (signedIn !== (name !== 'anonymous')) throw new Error(`GET / as ${name} did not ${name === 'anonymous' ? 'stay anonymous' : 'recognise the user'}`);
-      }
-      for (const v of Object.values(variants)) await load(v.url, v.headers, WARMUP_S);
-      const runs: Record<string, Result[]> = { anonymous: [], session: [], cached: [], bearer: [] };
-      for (let round = 0; round < ROUNDS; round++) {
-        for (const [name, v] of Object.entries(variants)) runs[name]!.push(await load(v.url, v.headers, DURATION_S));
-      }
-      const rps = (name: string) => mean(runs[name]!.map((r) => r.requests.average));
-      const p99 = (name: string) => mean(runs[name]!.map((r) => r.latency.p99));
-      const bad = (name: string) => runs[name]!.reduce((s, r) => s + r.errors + r.timeouts + r.non2xx, 0);
-
-      const loginMedian = percentile(loginMs, 50);
-      const plainMedian = percentile(plainMs, 50);
-      const lines = [
+    const layouts = LAYOUTS.filter((l) => (!ONLY_LAYOUT || l === ONLY_LAYOUT) && (l === 'unpinned' || canPin()));
+    const results: LayoutRun[] = [];
+    for (const layout of layouts) results.push(await runLayout(layout));
+    const lines: string[] = [];
+    const targets: BenchResult['targets'] = [];
+    for (const r of results) {
+      const rps = (name: Variant) => (r.runs[name]?.length ? mean(r.runs[name]!.map((x) => x.requests.average)) : Number.NaN);
+      const p99 = (name: Variant) => (r.runs[name]?.length ? mean(r.runs[name]!.map((x) => x.latency.p99)) : Number.NaN);
+      const bad = (name: Variant) => (r.runs[name] ?? []).reduce((s, x) => s + x.errors + x.timeouts + x.non2xx, 0);
+      const loginMedian = percentile(r.loginMs, 50);
+      const loginP99 = percentile(r.loginMs, 99);
+      const plainMedian = percentile(r.plainMs, 50);
+      const measured = NAMES.filter((n) => r.runs[n]);
+      lines.push(
+        `### Login, ${r.layout}`,
+        '',
+        layoutNote(r.layout),
+        '',
         `Login round trip (login → dev IdP form → callback → /auth/me), ${LOGINS} sequential logins, Table-backed sessions on Azurite:`,
         '',
         ...markdownTable(
-          ['figure', 'median ms', 'p99 ms', 'vs anonymous GET / (median)'],
+          ['figure', 'median ms', 'p99 ms', 'p99 / median'],
           [
-            ['login round trip', fixed(loginMedian, 1), fixed(percentile(loginMs, 99), 1), ratio(loginMedian, plainMedian)],
-            ['anonymous GET / (reference)', fixed(plainMedian, 2), fixed(percentile(plainMs, 99), 2), '1.00×'],
+            ['login round trip', fixed(loginMedian, 1), fixed(loginP99, 1), ratio(loginP99, loginMedian)],
+            ['anonymous GET / (reference)', fixed(plainMedian, 2), fixed(percentile(r.plainMs, 99), 2), ratio(percentile(r.plainMs, 99), plainMedian)],
           ],
         ),
         '',
@@ -130,31 +81,135 @@ export const authBench: BenchSection = {
         '',
         ...markdownTable(
           ['caller', 'req/s', 'p99 ms', 'throughput vs anonymous', 'errors/non-2xx'],
-          NAMES.map((name) => [
-            LABELS[name]!,
-            fixed(rps(name), 0),
-            fixed(p99(name), 1),
-            ratio(rps(name), rps('anonymous')),
-            bad(name),
-          ]),
+          [
+            ...measured.map((name) => [LABELS[name], fixed(rps(name), 0), fixed(p99(name), 1), ratio(rps(name), rps('anonymous')), bad(name)]),
+            ...(r.redisSkipped ? [[LABELS.redis, `skipped: ${r.redisSkipped}`, '', '', '']] : []),
+          ],
         ),
-      ];
-      return {
-        lines,
-        targets: [
-          { name: 'no failed requests under load', ok: NAMES.every((n) => bad(n) === 0), detail: NAMES.map(bad).join('/') },
-          { name: 'Bearer JWT keeps ≥ 50% of anonymous throughput', ok: rps('bearer') >= 0.5 * rps('anonymous'), detail: ratio(rps('bearer'), rps('anonymous')) },
-          { name: 'session cookie with a 2 s instance cache keeps ≥ 50% of anonymous throughput', ok: rps('cached') >= 0.5 * rps('anonymous'), detail: ratio(rps('cached'), rps('anonymous')) },
-        ],
-      };
-    } finally {
-      if (cachedApp) await stopNode(cachedApp.child);
-      if (app) await stopNode(app.child);
-      await idp.close();
-      await azurite.stop();
+        '',
+      );
+      const L = `[${r.layout}]`;
+      const vs = (name: Variant) => rps(name) / rps('anonymous');
+      targets.push({ name: `${L} GET / with a Bearer JWT vs anonymous ≥ 0.85×`, ok: vs('bearer') >= 0.85, detail: ratio(rps('bearer'), rps('anonymous')) });
+      targets.push(
+        r.redisSkipped
+          ? { name: `${L} GET / with a session cookie vs anonymous, AUTH_SESSION_STORE=redis ≥ 0.8×`, ok: false, detail: `skipped: ${r.redisSkipped}`, skipped: true }
+          : { name: `${L} GET / with a session cookie vs anonymous, AUTH_SESSION_STORE=redis ≥ 0.8×`, ok: vs('redis') >= 0.8, detail: ratio(rps('redis'), rps('anonymous')) },
+      );
+      targets.push({ name: `${L} same on the Table store with its cache ≥ 0.8×`, ok: vs('cached') >= 0.8, detail: `${ratio(rps('cached'), rps('anonymous'))} (no cache: ${ratio(rps('table'), rps('anonymous'))})` });
+      targets.push({ name: `${L} login round trip p99 ≤ 4× median`, ok: loginP99 <= 4 * loginMedian, detail: `${fixed(loginP99, 1)} / ${fixed(loginMedian, 1)} ms = ${ratio(loginP99, loginMedian)}` });
+      targets.push({ name: `${L} no failed requests under load`, ok: measured.every((n) => bad(n) === 0), detail: measured.map((n) => `${n} ${bad(n)}`).join(', ') });
     }
+    return { lines, targets };
   },
 };
+
+async function runLayout(layout: Layout): Promise<LayoutRun> {
+  applyLayout(layout);
+  const cpu = serverCpu(layout);
+  const azurite = await startAzurite();
+  const ports = { table: await freePort(), cached: await freePort(), redis: await freePort() };
+  const urlOf = (port: number) => `http://127.0.0.1:${port}`;
+  const appUrl = urlOf(ports.table);
+  const idp = await startTestIdp([appUrl, urlOf(ports.cached), urlOf(ports.redis)]);
+  const procs: ChildProcess[] = [];
+  let redisServer: ChildProcess | undefined;
+  try {
+    const appEnv = {
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      THROTTLE_LIMIT: '10000000',
+      THIRD_PARTY_API_ENDPOINT: 'http://127.0.0.1:9/api/RandomNumber',
+      SECRET_THIRD_PARTY_API_KEY: 'unused',
+      AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+      // The dev IdP as a generic issuer: AUTH_PROVIDER=dev is refused in production.
+      AUTH_PROVIDER: 'oidc',
+      OIDC_ISSUER_URL: idp.issuer,
+      OIDC_ALLOW_HTTP: 'true',
+      AUTH_COOKIE_SECURE: 'false',
+      AUTH_ROLE_MAPPING: 'keycloak',
+      AUTH_BEARER_AUDIENCE: 'integrated-auth-api',
+      OIDC_CLIENT_ID: CLIENT_ID,
+      SECRET_OIDC_CLIENT_SECRET: CLIENT_SECRET,
+      SECRET_SESSION_SECRET: SESSION_SECRET,
+    };
+    const envFor = (port: number, extra: Record<string, string> = {}) => ({ ...appEnv, PORT: String(port), PUBLIC_BASE_URL: urlOf(port), ...extra });
+    procs.push((await startNode(ENTRY.api, [], envFor(ports.table), /API listening/, cpu)).child);
+    // A second instance on the same session table that may reuse a session read for 2 s.
+    procs.push((await startNode(ENTRY.api, [], envFor(ports.cached, { AUTH_SESSION_CACHE_MS: '2000' }), /API listening/, cpu)).child);
+
+    // A third on AUTH_SESSION_STORE=redis against a real redis-server, when this build has it.
+    let redisSkipped: string | undefined;
+    if (!existsSync(REDIS_SERVER)) redisSkipped = `${REDIS_SERVER} missing (Debian package redis-server)`;
+    else {
+      const redisPort = await freePort();
+      redisServer = (await startCommand(REDIS_SERVER, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {}, /Ready to accept connections/)).child;
+      try {
+        procs.push((await startNode(ENTRY.api, [], envFor(ports.redis, { AUTH_SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${redisPort}` }), /API listening/, cpu)).child);
+      } catch (error) {
+        const text = String((error as Error).message);
+        redisSkipped = /AUTH_SESSION_STORE|REDIS_URL/.test(text) ? 'store not available (this build does not accept AUTH_SESSION_STORE=redis)' : `the app did not start: ${text.split('\n').slice(1, 3).join(' ').slice(0, 200)}`;
+      }
+    }
+
+    // (1) Login round trips, interleaved with anonymous requests as the in-run reference.
+    const loginMs: number[] = [];
+    const plainMs: number[] = [];
+    let cookie = '';
+    let lastBrowser = new HttpBrowser();
+    for (let i = 0; i < LOGINS; i++) {
+      const t0 = performance.now();
+      await fetch(`${appUrl}/`).then((r) => r.text());
+      plainMs.push(performance.now() - t0);
+
+      const browser = new HttpBrowser();
+      const t1 = performance.now();
+      await login(browser, appUrl);
+      const me = await browser.request(`${appUrl}/auth/me`);
+      if (me.status !== 200) throw new Error(`login round trip ended with /auth/me ${me.status}`);
+      await me.text();
+      loginMs.push(performance.now() - t1);
+      cookie = browser.cookies(appUrl).get(COOKIE)!;
+      lastBrowser = browser;
+    }
+    // A real access token from the IdP for the Bearer run (the app never hands tokens out).
+    const accessToken = await idpAccessToken(lastBrowser, idp.issuer, appUrl);
+    let redisCookie = '';
+    if (!redisSkipped) {
+      const browser = new HttpBrowser();
+      await login(browser, urlOf(ports.redis));
+      redisCookie = browser.cookies(urlOf(ports.redis)).get(COOKIE)!;
+    }
+
+    // (2) Throughput on GET /: anonymous vs session cookie (each store) vs Bearer JWT.
+    const variants: Partial<Record<Variant, { url: string; headers: Record<string, string> }>> = {
+      anonymous: { url: `${appUrl}/`, headers: {} },
+      bearer: { url: `${appUrl}/`, headers: { authorization: `Bearer ${accessToken}` } },
+      ...(redisSkipped ? {} : { redis: { url: `${urlOf(ports.redis)}/`, headers: { cookie: `${COOKIE}=${redisCookie}` } } }),
+      cached: { url: `${urlOf(ports.cached)}/`, headers: { cookie: `${COOKIE}=${cookie}` } },
+      table: { url: `${appUrl}/`, headers: { cookie: `${COOKIE}=${cookie}` } },
+    };
+    for (const [name, v] of Object.entries(variants)) {
+      const html = await (await fetch(v.url, { headers: v.headers })).text();
+      const signedIn = html.includes('id="user-name"');
+      if (signedIn !== (name !== 'anonymous')) throw new Error(`GET / as ${name} did not ${name === 'anonymous' ? 'stay anonymous' : 'recognise the user'}`);
+    }
+    for (const v of Object.values(variants)) await load(v.url, v.headers, WARMUP_S);
+    const runs: Partial<Record<Variant, Result[]>> = {};
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, v] of Object.entries(variants) as Array<[Variant, { url: string; headers: Record<string, string> }]>) {
+        (runs[name] ??= []).push(await load(v.url, v.headers, DURATION_S));
+      }
+    }
+    return { layout, loginMs, plainMs, runs, redisSkipped };
+  } finally {
+    for (const p of procs.reverse()) await stopNode(p);
+    if (redisServer) await stopNode(redisServer);
+    await idp.close();
+    await azurite.stop();
+    applyLayout('unpinned');
+  }
+}
 
 /**
  * A real access token from the dev IdP: the code flow done as the client would, in a browser that
@@ -194,11 +249,3 @@ function load(url: string, headers: Record<string, string>, duration: number): P
   return autocannon({ url, headers, connections: CONNECTIONS, duration, timeout: 10 });
 }
 
-function mean(values: number[]): number {
-  return values.reduce((s, v) => s + v, 0) / Math.max(values.length, 1);
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}

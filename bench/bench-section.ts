@@ -7,7 +7,7 @@ export interface BenchResult {
   /** Markdown table rows or lines, printed as-is and pasted into the README. */
   lines: string[];
   /** Target checks: `ok` false does not fail the run but is reported loudly. */
-  targets: Array<{ name: string; ok: boolean; detail: string }>;
+  targets: Array<{ name: string; ok: boolean; detail: string; /** Not measurable in this build or on this machine (counted as not met). */ skipped?: boolean }>;
 }
 
 export interface BenchSection {

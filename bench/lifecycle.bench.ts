@@ -6,15 +6,18 @@ import type { BenchResult, BenchSection } from './bench-section.js';
 import { startAzurite, type AzuriteHandle } from '../test/support/azurite.js';
 import { freePort } from '../test/support/ports.js';
 import { fixed, markdownTable, ratio } from './support/table.js';
-import { startNode, stopNode } from './getcode.bench.js';
+import type { ChildProcess } from 'node:child_process';
+import { startNode, stopNode } from './support/processes.js';
+import { QUICK, seconds } from './support/settings.js';
+import { ENTRY } from './support/entries.js';
 import { AzureTableCodeTable } from '../src/code-table/azure-table-code-table.js';
 import { codeTableConfigSection } from '../src/code-table/code-table.config.js';
 import { loadConfig } from '../src/config/load-config.js';
 
-const MESSAGES = 2000;
+const MESSAGES = QUICK ? 500 : 2000;
 const ROUNDS = 2;
 const BATCH = 32;
-const LOAD_S = 10;
+const LOAD_S = seconds(10);
 const CONNECTIONS = 32; // as the getcode section
 const SAMPLERS = 4;
 const KEY = 'bench-function-key';
@@ -50,6 +53,7 @@ export const lifecycleBench: BenchSection = {
     } finally {
       await azurite.stop();
     }
+    const expiry = await expiryLagUnderLoad();
     const lines = [
       `Throughput: ${MESSAGES} getcode-format messages pre-filled per run, ${ROUNDS} rounds in rotating order, a fresh in-memory Azurite per run; ` +
         `bare loops: batch ${BATCH}, all ${BATCH} in flight; the watcher: its defaults (batch 16, up to 32 in flight). ` +
@@ -84,6 +88,16 @@ export const lifecycleBench: BenchSection = {
         ]),
       ),
     ];
+    lines.push(
+      '',
+      `Expiry lag: the app, the number API stand-in and one watcher (CODE_TTL_SECONDS=${EXPIRY_TTL_S}, WATCHER_POLL_MAX_MS=1000) on a fresh in-memory Azurite; autocannon ${CONNECTIONS} connections on ` +
+        `getcode kept running until every sampled code is gone; one code sampled every ${EXPIRY_SAMPLE_EVERY_MS} ms for ${EXPIRY_SAMPLING_S} s, its row's expiresAt read from the table, then the row polled every ${EXPIRY_POLL_MS} ms until deleted.`,
+      '',
+      ...markdownTable(
+        ['figure', 'getcode req/s', 'codes sampled', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'never deleted (within 60 s)', 'no row ever (expired before the watcher activated it)'],
+        [['watcher expiry lag (expiresAt → row deleted) under the getcode load', fixed(expiry.rps), expiry.lags.length, fixed(pct(expiry.lags, 50)), fixed(pct(expiry.lags, 90)), fixed(pct(expiry.lags, 99)), fixed(Math.max(...expiry.lags)), expiry.notDeleted, expiry.noRow]],
+      ),
+    );
     const p99 = pct(latency[0]!.samples, 99);
     return {
       lines,
@@ -117,8 +131,8 @@ async function drainRun(kind: Consumer): Promise<number> {
     }
     const consumer =
       kind === 'watcher'
-        ? await startNode('dist/apps/watcher/main.js', [], watcherEnv(azurite), /Watcher receiving/)
-        : await startNode('.build/bench/lifecycle-bare-loop.js', [JSON.stringify({ connectionString: azurite.connectionString, queueName, tableName, batch: BATCH, mode: kind })], {}, /bare loop receiving/);
+        ? await startNode(ENTRY.watcher, [], watcherEnv(azurite), /Watcher receiving/)
+        : await startNode(ENTRY.bareLoop, [JSON.stringify({ connectionString: azurite.connectionString, queueName, tableName, batch: BATCH, mode: kind })], {}, /bare loop receiving/);
     const started = performance.now();
     let elapsed = 0;
     try {
@@ -143,7 +157,6 @@ async function drainRun(kind: Consumer): Promise<number> {
 function watcherEnv(azurite: AzuriteHandle, extra: Record<string, string> = {}): Record<string, string> {
   return {
     NODE_ENV: 'production',
-    LOG_LEVEL: 'info',
     AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
     WATCHER_POLL_MAX_MS: '1000',
     ...extra,
@@ -164,20 +177,19 @@ interface LatencyPhase {
  */
 async function latencyUnderLoad(azurite: AzuriteHandle): Promise<LatencyPhase[]> {
   const numberPort = await freePort();
-  const numberApi = await startNode('dist/dev/number-api/main.js', [], { NUMBER_API_PORT: String(numberPort), SECRET_THIRD_PARTY_API_KEY: KEY }, /Number API listening/);
+  const numberApi = await startNode(ENTRY.numberApi, [], { NUMBER_API_PORT: String(numberPort), SECRET_THIRD_PARTY_API_KEY: KEY }, /Number API listening/);
   const appPort = await freePort();
   const storage = { AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, QUEUE_CREATE_IF_MISSING: 'true', CODE_TABLE_CREATE_IF_MISSING: 'true' };
-  const app = await startNode('dist/apps/api/main.js', [], {
+  const app = await startNode(ENTRY.api, [], {
     ...storage,
     PORT: String(appPort),
     HOST: '127.0.0.1',
     NODE_ENV: 'production',
-    LOG_LEVEL: 'info',
     THROTTLE_LIMIT: '10000000',
     SECRET_THIRD_PARTY_API_KEY: KEY,
     THIRD_PARTY_API_ENDPOINT: `http://127.0.0.1:${numberPort}/api/RandomNumber`,
   }, /API listening/);
-  const watcher = await startNode('dist/apps/watcher/main.js', [], watcherEnv(azurite, storage), /Watcher receiving/);
+  const watcher = await startNode(ENTRY.watcher, [], watcherEnv(azurite, storage), /Watcher receiving/);
   const table = new AzureTableCodeTable(loadConfig(storage, [codeTableConfigSection]).get(codeTableConfigSection));
   const queue = new QueueClient(azurite.connectionString, 'code-requests');
   const url = `http://127.0.0.1:${appPort}/api/v1/getcode`;
@@ -230,6 +242,76 @@ async function latencyUnderLoad(azurite: AzuriteHandle): Promise<LatencyPhase[]>
     return [full, half];
   } finally {
     for (const p of [watcher, app, numberApi]) await stopNode(p.child);
+  }
+}
+
+// Long enough that a code is activated before it expires even with a backlog on a loaded 2-core machine.
+const EXPIRY_TTL_S = 10;
+const EXPIRY_SAMPLING_S = QUICK ? 4 : 8;
+const EXPIRY_SAMPLE_EVERY_MS = 400;
+const EXPIRY_POLL_MS = 100;
+
+/**
+ * expiresAt → row deletion, under the getcode load: the watcher must delete each row when its
+ * expiry comes due even while getcode floods the queue. A short TTL keeps the run bounded.
+ */
+async function expiryLagUnderLoad(): Promise<{ lags: number[]; notDeleted: number; noRow: number; rps: number }> {
+  const azurite = await startAzurite();
+  const numberPort = await freePort();
+  const storage = { AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, QUEUE_CREATE_IF_MISSING: 'true', CODE_TABLE_CREATE_IF_MISSING: 'true', CODE_TTL_SECONDS: String(EXPIRY_TTL_S) };
+  const procs: ChildProcess[] = [];
+  try {
+    procs.push((await startNode(ENTRY.numberApi, [], { NUMBER_API_PORT: String(numberPort), SECRET_THIRD_PARTY_API_KEY: KEY }, /Number API listening/)).child);
+    const appPort = await freePort();
+    procs.push((await startNode(ENTRY.api, [], {
+      ...storage,
+      PORT: String(appPort),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      THROTTLE_LIMIT: '10000000',
+      SECRET_THIRD_PARTY_API_KEY: KEY,
+      THIRD_PARTY_API_ENDPOINT: `http://127.0.0.1:${numberPort}/api/RandomNumber`,
+    }, /API listening/)).child);
+    procs.push((await startNode(ENTRY.watcher, [], watcherEnv(azurite, storage), /Watcher receiving/)).child);
+    const table = TableClient.fromConnectionString(azurite.connectionString, 'validcodes', { allowInsecureConnection: true });
+    const url = `http://127.0.0.1:${appPort}/api/v1/getcode`;
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const lags: number[] = [];
+    let notDeleted = 0;
+    let noRow = 0;
+    let result: Result | undefined;
+    const instance = autocannon({ url, connections: CONNECTIONS, duration: 120, timeout: 10 }, (_e, r) => (result = r));
+    const track = async (code: string) => {
+      const deadline = Date.now() + 60_000;
+      let expiresAt: number | undefined;
+      while (expiresAt === undefined && Date.now() < deadline) {
+        expiresAt = await table.getEntity<{ expiresAt: string }>(code, 'code').then((e) => Date.parse(e.expiresAt), () => undefined);
+        if (expiresAt === undefined) await sleep(EXPIRY_POLL_MS);
+      }
+      if (expiresAt === undefined) return void noRow++;
+      await sleep(Math.max(0, expiresAt - Date.now()));
+      while (Date.now() < deadline) {
+        const gone = await table.getEntity(code, 'code').then(() => false, (e: { statusCode?: number }) => e.statusCode === 404);
+        if (gone) return void lags.push(Date.now() - expiresAt);
+        await sleep(EXPIRY_POLL_MS);
+      }
+      notDeleted++;
+    };
+    const trackers: Array<Promise<void>> = [];
+    await sleep(1000); // load under way
+    const until = Date.now() + EXPIRY_SAMPLING_S * 1000;
+    while (Date.now() < until) {
+      const res = await fetch(url);
+      if (res.status === 200) trackers.push(track(((await res.json()) as { code: string }).code));
+      await sleep(EXPIRY_SAMPLE_EVERY_MS);
+    }
+    await Promise.all(trackers);
+    instance.stop();
+    for (let i = 0; i < 100 && !result; i++) await sleep(50);
+    return { lags, notDeleted, noRow, rps: result?.requests.average ?? Number.NaN };
+  } finally {
+    for (const p of procs.reverse()) await stopNode(p);
+    await azurite.stop();
   }
 }
 

@@ -19,3 +19,42 @@ describe('requestIdFor', () => {
     expect(echoed).toBe(id);
   });
 });
+
+describe('pinoHttpOptions: the request line', () => {
+  async function requestLine(path: string, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
+    const { createServer } = await import('node:http');
+    const { Writable } = await import('node:stream');
+    const { pinoHttp } = await import('pino-http');
+    const { pinoHttpOptions } = await import('./logging.module.js');
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) });
+    const middleware = pinoHttp(pinoHttpOptions({ logLevel: 'info' }), sink);
+    const server = createServer((req, res) => middleware(req, res, () => res.writeHead(201).end('ok')));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as { port: number }).port;
+      await (await fetch(`http://127.0.0.1:${port}${path}`, { headers })).text();
+      for (let i = 0; i < 50 && lines.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    return JSON.parse(lines[0]!) as Record<string, unknown>;
+  }
+
+  it('has id, method, path without query and remote address; status; no headers, no query', async () => {
+    const line = await requestLine('/auth/callback?code=SECRETCODE&state=s', {
+      authorization: 'Bearer SECRETTOKEN',
+      cookie: 'app_session=SECRETCOOKIE',
+      'x-request-id': 'req-123',
+    });
+    expect(line.req).toEqual({ id: 'req-123', method: 'GET', url: '/auth/callback', remoteAddress: '127.0.0.1' });
+    expect(line.res).toEqual({ statusCode: 201 });
+    expect(typeof line.responseTime).toBe('number');
+    expect(line.msg).toBe('request completed');
+    expect(JSON.stringify(line)).not.toMatch(/SECRET/);
+  });
+
+  it('does not log probes', async () => {
+    await expect(requestLine('/health/live')).rejects.toThrow();
+  });
+});

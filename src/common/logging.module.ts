@@ -49,30 +49,40 @@ function withDestination(http: HttpConfig, options: Options): Options | [Options
   return [options, pino.destination({ dest: 1, sync: false })];
 }
 
+/**
+ * The pino-http options of the API. One request line per answer: `req` {id, method, path without
+ * query string, remoteAddress}, `res` {statusCode}, responseTime. Probes are not logged.
+ */
+export function pinoHttpOptions(http: Pick<HttpConfig, 'logLevel'>): Options {
+  return {
+    level: http.logLevel,
+    genReqId: requestIdFor,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // Probes would drown the log.
+    autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
+    // The serializers read the raw request and response: pino-http's default wrapping first builds
+    // the full standard request object (headers, query, params) per request only to be cut down here.
+    wrapSerializers: false,
+    serializers: {
+      // Deliberately small: no headers (credentials live there) and no query string (it may
+      // hold an OIDC code or a ?code= function key).
+      req: (req: IncomingMessage & { id: string; originalUrl?: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: (req.originalUrl ?? req.url)?.split('?')[0],
+        remoteAddress: req.socket?.remoteAddress,
+      }),
+      res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+      err: pino.stdSerializers.err,
+    },
+  };
+}
+
 @Module({
   imports: [
     LoggerModule.forRootAsync({
       inject: [HttpConfig],
-      useFactory: (http: HttpConfig) => ({
-        pinoHttp: withDestination(http, {
-          level: http.logLevel,
-          genReqId: requestIdFor,
-          redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-          // Probes would drown the log.
-          autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
-          serializers: {
-            // Deliberately small: no headers (credentials live there) and no query string (it may
-            // hold an OIDC code or a ?code= function key).
-            req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
-              id: req.id,
-              method: req.method,
-              url: req.url?.split('?')[0],
-              remoteAddress: req.remoteAddress,
-            }),
-            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-          },
-        }),
-      }),
+      useFactory: (http: HttpConfig) => ({ pinoHttp: withDestination(http, pinoHttpOptions(http)) }),
     }),
   ],
 })

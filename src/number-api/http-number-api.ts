@@ -10,6 +10,7 @@ import {
   NumberApiTimeoutError,
   NumberApiUnreachableError,
 } from './number-api.errors.js';
+import { nodeHttpAdapter } from './node-http-adapter.js';
 import { inSpan, injectTraceHeaders, SpanKind } from '../observability/instruments.js';
 import { recordNumberApiCall } from './number-api.metrics.js';
 
@@ -83,6 +84,9 @@ export class HttpNumberApi extends NumberApi implements OnModuleInit {
       return await this.http.axiosRef.request<string>({
         method: 'GET',
         url: this.config.endpoint,
+        // Straight on node:http and the module's keep-alive agents: axios's own http adapter
+        // (follow-redirects, proxy lookup, stream plumbing) was ~8 % of the API's CPU at load.
+        adapter: nodeHttpAdapter,
         headers: injectTraceHeaders({ 'x-functions-key': key, 'Content-Type': 'application/json', Accept: 'application/json' }),
         signal: signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal,
         responseType: 'text',
