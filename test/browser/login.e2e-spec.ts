@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.js';
-import { DEMO_USER } from '../../src/dev/dev-idp/dev-idp.js';
+import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
+import { DEMO_USER } from '../../src/dev/dev-idp/dev-idp.provider.js';
 import { freePort, startAuthApp, startTestIdp, type AuthApp } from '../auth/support/oidc-harness.js';
 import { describeWithChromium } from './support/chromium.js';
 
