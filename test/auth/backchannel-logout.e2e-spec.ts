@@ -1,6 +1,6 @@
 import { SignJWT, importJWK } from 'jose';
-import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.js';
-import { DEMO_USER } from '../../src/dev/dev-idp/dev-idp.js';
+import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
+import { DEMO_USER } from '../../src/dev/dev-idp/dev-idp.provider.js';
 import { CLIENT_ID, HttpBrowser, freePort, login, startAuthApp, startTestIdp, type AuthApp } from './support/oidc-harness.js';
 
 const EVENT = 'http://schemas.openid.net/event/backchannel-logout';

@@ -1,4 +1,5 @@
-import { generateSigningKeys, type RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.js';
+import { generateSigningKeys } from '../../src/dev/dev-idp/dev-idp.provider.js';
+import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
 import { HttpBrowser, TamperingTokenProxy, freePort, login, loginUntilCallback, startAuthApp, startTestIdp, type AuthApp } from './support/oidc-harness.js';
 
 const COOKIE = 'app_session';

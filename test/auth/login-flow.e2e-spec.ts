@@ -3,7 +3,8 @@ import { startAzurite, type AzuriteHandle } from '../support/azurite.js';
 import { CookieSealer } from '../../src/auth/cookie-sealer.js';
 import { SessionsService } from '../../src/auth/sessions.service.js';
 import { SessionStore } from '../../src/auth/session-store.js';
-import { DEMO_USER, type RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.js';
+import { DEMO_USER } from '../../src/dev/dev-idp/dev-idp.provider.js';
+import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
 import {
   CLIENT_ID,
   HttpBrowser,

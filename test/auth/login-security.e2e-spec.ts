@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.js';
-import { DEMO_USER } from '../../src/dev/dev-idp/dev-idp.js';
+import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
+import { DEMO_USER } from '../../src/dev/dev-idp/dev-idp.provider.js';
 import { anyReturnTo as attackerReturnTo } from './support/attacker-inputs.js';
 import { HttpBrowser, freePort, login, loginUntilCallback, logoutContinuation, startAuthApp, startTestIdp, type AuthApp } from './support/oidc-harness.js';
 

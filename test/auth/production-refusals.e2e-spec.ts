@@ -1,4 +1,4 @@
-import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.js';
+import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
 import { createApp } from '../../src/apps/api/app.factory.js';
 import { TEST_LOG_LEVEL } from '../support/app.js';
 import { AZURITE_KEY } from '../support/azurite.js';

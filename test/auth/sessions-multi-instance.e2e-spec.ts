@@ -1,7 +1,8 @@
 import { SignJWT, importJWK } from 'jose';
 import { startAzurite, type AzuriteHandle } from '../support/azurite.js';
 import { spawnEntry, type SpawnedProcess } from '../support/processes.js';
-import { DEMO_USER, type RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.js';
+import { DEMO_USER } from '../../src/dev/dev-idp/dev-idp.provider.js';
+import { type RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
 import { CLIENT_ID, CLIENT_SECRET, HttpBrowser, SESSION_SECRET, freePort, login, startTestIdp } from './support/oidc-harness.js';
 
 const COOKIE = 'app_session';

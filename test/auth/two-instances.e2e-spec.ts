@@ -1,5 +1,5 @@
 import { startAzurite, type AzuriteHandle } from '../support/azurite.js';
-import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.js';
+import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
 import { CLIENT_ID, HttpBrowser, freePort, login, startAuthApp, startTestIdp, type AuthApp } from './support/oidc-harness.js';
 
 const COOKIE = 'app_session';

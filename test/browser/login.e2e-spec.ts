@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.js';
-import { DEMO_USER } from '../../src/dev/dev-idp/dev-idp.js';
+import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
+import { DEMO_USER } from '../../src/dev/dev-idp/dev-idp.provider.js';
 import { freePort, startAuthApp, startTestIdp, type AuthApp } from '../auth/support/oidc-harness.js';
 import { describeWithChromium } from './support/chromium.js';
 

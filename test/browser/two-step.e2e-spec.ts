@@ -1,6 +1,6 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.js';
-import { DEMO_USER } from '../../src/dev/dev-idp/dev-idp.js';
+import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
+import { DEMO_USER } from '../../src/dev/dev-idp/dev-idp.provider.js';
 import { freePort, startAuthApp, startTestIdp, type AuthApp } from '../auth/support/oidc-harness.js';
 import { startAzurite, type AzuriteHandle } from '../support/azurite.js';
 import { NumberApiDouble } from '../support/number-api-double.js';

@@ -3,8 +3,8 @@ import { startAzurite, type AzuriteHandle } from '../support/azurite.js';
 import { NumberApiDouble } from '../support/number-api-double.js';
 import { drainQueue } from '../support/queue.js';
 import { HttpBrowser, freePort, startAuthApp, startTestIdp, type AuthApp } from '../auth/support/oidc-harness.js';
-import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.js';
-import { DEMO_USER, type DevIdpUser } from '../../src/dev/dev-idp/dev-idp.js';
+import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
+import { DEMO_USER, type DevIdpUser } from '../../src/dev/dev-idp/dev-idp.provider.js';
 import { QUEUE, eventually, rowOf, startWatcher, storageEnv, type InProcessWatcher } from './lifecycle-support.js';
 
 const user = (n: number, name: string): DevIdpUser => ({ ...DEMO_USER, sub: `user-000${n}`, username: name, password: `${name}-password`, name, email: `${name}@example.test` });

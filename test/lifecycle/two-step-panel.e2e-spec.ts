@@ -1,4 +1,4 @@
-import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.js';
+import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
 import { freePort, HttpBrowser, login, startAuthApp, startTestIdp, type AuthApp } from '../auth/support/oidc-harness.js';
 import { startAzurite, type AzuriteHandle } from '../support/azurite.js';
 import { NumberApiDouble } from '../support/number-api-double.js';

@@ -1,4 +1,4 @@
-import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.js';
+import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
 import { CLIENT_ID, HttpBrowser, freePort, login, startAuthApp, startTestIdp, type AuthApp } from '../auth/support/oidc-harness.js';
 import { startRedis, type RedisServerHandle } from '../support/redis.js';
 

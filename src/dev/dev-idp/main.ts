@@ -1,6 +1,7 @@
 import { ConfigValidationError } from '../../config/config.errors.js';
 import { loadConfig } from '../../config/load-config.js';
-import { DEMO_USER, startDevIdp } from './dev-idp.js';
+import { DEMO_USER } from './dev-idp.provider.js';
+import { startDevIdp } from './dev-idp.server.js';
 import { devIdpClientFor, devIdpConfigSection } from './dev-idp.config.js';
 
 /** The embedded development IdP (oidc-provider) for AUTH_PROVIDER=dev. Never for production. */

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, importJWK, type JWK } from 'jose';
-import { generateSigningKeys } from '../../../src/dev/dev-idp/dev-idp.js';
+import { generateSigningKeys } from '../../../src/dev/dev-idp/dev-idp.provider.js';
 
 /**
  * The metadata half of a Keycloak realm or an Entra tenant: an OpenID discovery document and a JWKS

@@ -1,9 +1,11 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { timingSafeEqual, createHash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { escapeHtml } from '../../common/html.js';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+
+// The dev IdP's oidc-provider configuration: its users, clients, scopes and claims, features,
+// token lifetimes and signing keys. Listening is dev-idp.server.ts, the login form
+// dev-idp.interactions.ts.
 
 /** A person who can sign in to the dev IdP. */
 export interface DevIdpUser {
@@ -64,14 +66,6 @@ export const DEMO_USER: DevIdpUser = {
 export const DEV_IDP_DEFAULT_AUDIENCE = 'integrated-auth-api';
 const API_RESOURCE = 'urn:integrated-auth:api';
 
-export interface RunningDevIdp {
-  issuer: string;
-  provider: Provider;
-  server: Server;
-  /** The private signing keys, so tests can mint tokens "from" this issuer. */
-  keys: JWK[];
-  close(): Promise<void>;
-}
 
 export async function generateSigningKeys(): Promise<JWK[]> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
@@ -197,102 +191,4 @@ export async function createDevIdpProvider(options: DevIdpOptions): Promise<{ pr
   // Plain http on localhost: the provider must not insist on https cookies.
   provider.proxy = true;
   return { provider, keys };
-}
-
-/** Starts the dev IdP on `port` (0 = a free one) and answers its own login form. */
-export async function startDevIdp(options: Omit<DevIdpOptions, 'issuer'> & { issuer?: string; port?: number; host?: string }): Promise<RunningDevIdp> {
-  const host = options.host ?? '127.0.0.1';
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const issuer = options.issuer ?? `http://${host}:${port}`;
-  const users = options.users ?? [DEMO_USER];
-  const { provider, keys } = await createDevIdpProvider({ ...options, issuer, users });
-  const callback = provider.callback();
-  server.on('request', (req, res) => {
-    handleInteraction(provider, users, req, res).then(
-      (handled) => {
-        if (!handled) callback(req, res);
-      },
-      (error: unknown) => {
-        if (!res.headersSent) {
-          res.writeHead(400, { 'content-type': 'text/html; charset=utf-8' });
-          res.end(`<!doctype html><p>Sign-in problem: ${escapeHtml((error as Error).message)}</p>`);
-        } else res.end();
-      },
-    );
-  });
-  return {
-    issuer,
-    provider,
-    server,
-    keys,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-async function handleInteraction(provider: Provider, users: DevIdpUser[], req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-  const url = new URL(req.url ?? '/', 'http://idp');
-  const match = /^\/interaction\/([\w-]+)$/.exec(url.pathname);
-  if (!match) return false;
-  const details = await provider.interactionDetails(req, res);
-  if (req.method === 'GET') {
-    send(res, 200, loginPage(match[1]!, details.params.client_id as string, undefined));
-    return true;
-  }
-  if (req.method === 'POST') {
-    const form = new URLSearchParams(await readBody(req));
-    const user = users.find((u) => u.username === form.get('username'));
-    if (!user || !sameSecret(user.password, form.get('password') ?? '')) {
-      send(res, 200, loginPage(match[1]!, details.params.client_id as string, 'Wrong username or password.'));
-      return true;
-    }
-    await provider.interactionFinished(req, res, { login: { accountId: user.sub } }, { mergeWithLastSubmission: false });
-    return true;
-  }
-  return false;
-}
-
-function sameSecret(expected: string, given: string): boolean {
-  const a = createHash('sha256').update(expected).digest();
-  const b = createHash('sha256').update(given).digest();
-  return timingSafeEqual(a, b);
-}
-
-function loginPage(uid: string, clientId: string, problem: string | undefined): string {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Dev IdP sign-in</title></head>
-<body><main>
-<h1>Dev IdP: sign in</h1>
-<p>Signing in to <strong>${escapeHtml(clientId)}</strong>. Demo account: <code>${DEMO_USER.username}</code> / <code>${DEMO_USER.password}</code>.</p>
-${problem ? `<p role="alert" id="problem">${escapeHtml(problem)}</p>` : ''}
-<form method="post" action="/interaction/${escapeHtml(uid)}">
-<label>Username <input name="username" id="username" autocomplete="username" required autofocus></label>
-<label>Password <input name="password" id="password" type="password" autocomplete="current-password" required></label>
-<button type="submit" id="sign-in">Sign in</button>
-</form>
-</main></body></html>`;
-}
-
-function send(res: ServerResponse, status: number, html: string): void {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(html);
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > 16 * 1024) throw new Error('form too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

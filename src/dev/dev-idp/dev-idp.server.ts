@@ -1,0 +1,55 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { JWK } from 'jose';
+import type Provider from 'oidc-provider';
+import { escapeHtml } from '../../common/html.js';
+import { handleDevIdpInteraction } from './dev-idp.interactions.js';
+import { createDevIdpProvider, DEMO_USER, type DevIdpOptions } from './dev-idp.provider.js';
+
+export interface RunningDevIdp {
+  issuer: string;
+  provider: Provider;
+  server: Server;
+  /** The private signing keys, so tests can mint tokens "from" this issuer. */
+  keys: JWK[];
+  close(): Promise<void>;
+}
+
+/** Starts the dev IdP on `port` (0 = a free one) and answers its own login form. */
+export async function startDevIdp(options: Omit<DevIdpOptions, 'issuer'> & { issuer?: string; port?: number; host?: string }): Promise<RunningDevIdp> {
+  const host = options.host ?? '127.0.0.1';
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const issuer = options.issuer ?? `http://${host}:${port}`;
+  const users = options.users ?? [DEMO_USER];
+  const { provider, keys } = await createDevIdpProvider({ ...options, issuer, users });
+  const callback = provider.callback();
+  server.on('request', (req, res) => {
+    handleDevIdpInteraction(provider, users, req, res).then(
+      (handled) => {
+        if (!handled) callback(req, res);
+      },
+      (error: unknown) => {
+        if (!res.headersSent) {
+          res.writeHead(400, { 'content-type': 'text/html; charset=utf-8' });
+          res.end(`<!doctype html><p>Sign-in problem: ${escapeHtml((error as Error).message)}</p>`);
+        } else res.end();
+      },
+    );
+  });
+  return {
+    issuer,
+    provider,
+    server,
+    keys,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
