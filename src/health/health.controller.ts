@@ -1,4 +1,4 @@
-import { Controller, Get, Logger, Req, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Logger, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { HealthCheckResult } from '@nestjs/terminus';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
@@ -12,6 +12,7 @@ import { CodeTable } from '../code-table/code-table.js';
 import { ObservabilityConfig } from '../observability/observability.config.js';
 import { bearerMatches } from '../observability/metrics.controller.js';
 import { RedisHealthIndicator } from '../redis/redis.health.js';
+import { readinessReport, statusOnly } from './health-report.js';
 
 /**
  * Liveness says the process serves HTTP; readiness says it can issue and verify codes: required
@@ -50,14 +51,7 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   async ready(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    let report: HealthCheckResult;
-    try {
-      report = await this.check();
-    } catch (error) {
-      if (!(error instanceof ServiceUnavailableException)) throw error;
-      res.status(503);
-      report = error.getResponse() as HealthCheckResult;
-    }
+    const report = await readinessReport(() => this.check(), res);
     this.logChanges(report);
     return (await this.mayReadDetails(req)) ? report : statusOnly(report);
   }
@@ -87,11 +81,4 @@ export class HealthController {
       ...(this.redis.inUse ? [() => this.redis.check(this.indicators)] : []),
     ]);
   }
-}
-
-/** The report with every component reduced to its status (no names of secrets, no reasons). */
-export function statusOnly(report: HealthCheckResult): HealthCheckResult {
-  const strip = (part?: HealthCheckResult['info']) =>
-    part && Object.fromEntries(Object.entries(part).map(([name, value]) => [name, { status: value?.status ?? 'down' }]));
-  return { status: report.status, info: strip(report.info), error: strip(report.error), details: strip(report.details)! };
 }

@@ -1,6 +1,6 @@
-import { type DynamicModule, Controller, Get, Module, Res, ServiceUnavailableException } from '@nestjs/common';
+import { type DynamicModule, Controller, Get, Module, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule, type HealthCheckResult } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { SkipThrottle, ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { ApiTags } from '@nestjs/swagger';
@@ -12,7 +12,7 @@ import { AppExceptionFilter } from '../../common/app-exception.filter.js';
 import { SecretsModule } from '../../secrets/secrets.module.js';
 import { SecretsService } from '../../secrets/secrets.service.js';
 import { secretsHealth } from '../../secrets/secrets.health.js';
-import { statusOnly } from '../../health/health.controller.js';
+import { readinessReport, statusOnly } from '../../health/health-report.js';
 import { TiniAppModule } from '../../tiniapp/tiniapp.module.js';
 import { ThrottleConfig } from '../../common/throttler.config.js';
 import { createThrottlerStorage } from '../../common/throttler-storage.factory.js';
@@ -40,13 +40,7 @@ export class TiniAppBackendHealthController {
   @Get('ready')
   @HealthCheck()
   async ready(@Res({ passthrough: true }) res: Response) {
-    try {
-      return statusOnly(await this.health.check([() => secretsHealth(this.indicators, this.secrets)]));
-    } catch (error) {
-      if (!(error instanceof ServiceUnavailableException)) throw error;
-      res.status(503);
-      return statusOnly(error.getResponse() as HealthCheckResult);
-    }
+    return statusOnly(await readinessReport(() => this.health.check([() => secretsHealth(this.indicators, this.secrets)]), res));
   }
 }
 
