@@ -1,4 +1,5 @@
-import { authConfigSection, parseRoutePolicy } from './auth.config.js';
+import { authConfigSection } from './auth.config.js';
+import { parseRoutePolicy } from './route-policy.js';
 
 const parse = (env: Record<string, string>) => authConfigSection.parse(env);
 const base = { PUBLIC_BASE_URL: 'https://app.example.com', OIDC_CLIENT_ID: 'app', AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };

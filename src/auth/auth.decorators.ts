@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { AuthUser, RequestWithUser } from './auth-user.js';
-import type { RoutePolicy } from './auth.config.js';
+import type { RoutePolicy } from './route-policy.js';
 
 export const IS_PUBLIC = 'auth:public';
 export const REQUIRED_ROLES = 'auth:roles';

@@ -1,7 +1,8 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import type { Response } from 'express';
-import { AuthConfig, type RoutePolicy } from './auth.config.js';
+import { AuthConfig } from './auth.config.js';
+import type { RoutePolicy } from './route-policy.js';
 import {
   AUTHENTICATED,
   IDENTIFY_CALLER,

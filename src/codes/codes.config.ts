@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineConfigSection, envInt } from '../config/config-section.js';
-import { parseRoutePolicy, type RoutePolicy } from '../auth/auth.config.js';
+import { parseRoutePolicy, type RoutePolicy } from '../auth/route-policy.js';
 
 /**
  * How getcode issues codes and who may call it. The codes capability owns GETCODE_AUTH; the auth
