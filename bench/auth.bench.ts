@@ -126,7 +126,8 @@ async function runLayout(layout: Layout): Promise<LayoutRun> {
       AUTH_PROVIDER: 'oidc',
       OIDC_ISSUER_URL: idp.issuer,
       OIDC_ALLOW_HTTP: 'true',
-      AUTH_COOKIE_SECURE: 'false',
+      // Cookies stay Secure as in production (plain-http Secure cookies are refused there); the
+      // bench's own HTTP client sends them back over loopback regardless.
       AUTH_ROLE_MAPPING: 'keycloak',
       AUTH_BEARER_AUDIENCE: 'integrated-auth-api',
       OIDC_CLIENT_ID: CLIENT_ID,
