@@ -58,3 +58,61 @@ describe('pinoHttpOptions: the request line', () => {
     await expect(requestLine('/health/live')).rejects.toThrow();
   });
 });
+
+describe('jsonLogDestination: batched info lines, warn and above at once', () => {
+  async function setup(flushMs: number) {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { pino } = await import('pino');
+    const { jsonLogDestination, flushAtOrAbove, stopBatching } = await import('./logging.module.js');
+    const file = join(mkdtempSync(join(tmpdir(), 'log-batch-')), 'out.log');
+    const destination = jsonLogDestination(flushMs, file);
+    await new Promise((resolve) => destination.once('ready', resolve));
+    const logger = pino({ hooks: { logMethod: flushAtOrAbove(destination, pino.levels.values.warn!) } }, destination);
+    const lines = () => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { msg: string }).msg);
+    return { logger, destination, lines, close: () => stopBatching(destination) };
+  }
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('holds info lines until LOG_FLUSH_MS has passed, then writes them all, in order', async () => {
+    const { logger, lines, close } = await setup(300);
+    logger.info('one');
+    logger.info('two');
+    await sleep(50);
+    expect(lines()).toEqual([]);
+    await sleep(600);
+    expect(lines()).toEqual(['one', 'two']);
+    close();
+  });
+
+  it('a warn line is written at once, with the info lines batched before it', async () => {
+    const { logger, lines, close } = await setup(10_000);
+    logger.info('before');
+    logger.warn('trouble');
+    for (let i = 0; i < 50 && lines().length < 2; i++) await sleep(10);
+    expect(lines()).toEqual(['before', 'trouble']);
+    close();
+  });
+
+  it('writes a full batch without waiting for the timer, and the app closing writes the rest', async () => {
+    const { LOG_BATCH_BYTES } = await import('./logging.module.js');
+    const { logger, lines, close } = await setup(10_000);
+    const n = Math.ceil(LOG_BATCH_BYTES / 100) + 5;
+    for (let i = 0; i < n; i++) logger.info(`line ${i} ${'x'.repeat(60)}`);
+    for (let i = 0; i < 50 && lines().length === 0; i++) await sleep(10);
+    expect(lines().length).toBeGreaterThan(0);
+    logger.info('last');
+    close(); // synchronous: nothing is lost when the app closes
+    expect(lines()).toHaveLength(n + 1);
+    expect(lines().at(-1)).toBe('last');
+  });
+
+  it('LOG_FLUSH_MS=0 writes every line at once', async () => {
+    const { logger, lines, close } = await setup(0);
+    logger.info('now');
+    for (let i = 0; i < 50 && lines().length === 0; i++) await sleep(10);
+    expect(lines()).toEqual(['now']);
+    close();
+  });
+});

@@ -55,3 +55,14 @@ describe('http config: TRUST_PROXY and docs', () => {
     expect(explicit.ok && explicit.value.docsEnabled).toBe(true);
   });
 });
+
+describe('http config: LOG_FLUSH_MS', () => {
+  it('defaults to 1000 ms; 0 writes every line at once', () => {
+    expect(parse({})).toMatchObject({ ok: true, value: { logFlushMs: 1000 } });
+    expect(parse({ LOG_FLUSH_MS: '0' })).toMatchObject({ ok: true, value: { logFlushMs: 0 } });
+  });
+
+  it.each(['-1', '10001', 'soon', '1.5'])('names LOG_FLUSH_MS=%s', (value) => {
+    expect(problems({ LOG_FLUSH_MS: value })).toEqual([`LOG_FLUSH_MS: must be an integer from 0 to 10000 (got "${value}")`]);
+  });
+});

@@ -17,6 +17,11 @@ export class HttpConfig {
   readonly logLevel!: string;
   readonly logFormat!: LogFormat;
   /**
+   * JSON logs: info and lower lines are written in batches (up to 4 KB, at least every this many
+   * ms); warn and above are written at once. 0 writes every line at once. See LoggingModule.
+   */
+  readonly logFlushMs!: number;
+  /**
    * Express `trust proxy`: a hop count (the n proxies nearest this server are trusted, so `req.ip`
    * is the n-th X-Forwarded-For entry from the right) or the addresses/CIDRs of trusted proxies.
    * Never `true` (trust every hop), which would let a client pick its own address.
@@ -41,6 +46,7 @@ export const httpConfigSection = defineConfigSection(
     PORT: envInt(3000, 0, 65535),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_FORMAT: logFormatVariable('json'),
+    LOG_FLUSH_MS: envInt(1000, 0, 10_000),
     TRUST_PROXY: trustProxy(),
     THROTTLE_LIMIT: envInt(100, 1, 10_000_000),
     THROTTLE_TTL_SECONDS: envInt(60, 1, 86_400),
@@ -60,6 +66,7 @@ export const httpConfigSection = defineConfigSection(
       port: v.PORT,
       logLevel: v.LOG_LEVEL,
       logFormat: v.LOG_FORMAT,
+      logFlushMs: v.LOG_FLUSH_MS,
       trustProxy: v.TRUST_PROXY,
       throttleLimit: v.THROTTLE_LIMIT,
       throttleTtlMs: v.THROTTLE_TTL_SECONDS * 1000,

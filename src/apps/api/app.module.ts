@@ -30,7 +30,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
-        LoggingModule,
+        LoggingModule.forRoot({ batch: true }),
         RedisModule,
         ThrottlerModule.forRootAsync({
           inject: [HttpConfig, VerificationConfig, ThrottleConfig, RedisConnection],

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
 import { ConfigValidationError } from '../../config/config.errors.js';
 import { HttpConfig } from '../../config/http.config.js';
+import { LoggingModule } from '../../common/logging.module.js';
 import { exitGracefullyOnSignals } from '../../common/graceful-shutdown.js';
 
 /** The API for production: every dependency comes from the environment. */
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
   });
   const shownHost = http.host === '0.0.0.0' ? 'localhost' : http.host;
   logger.log(`API listening on http://${shownHost}:${http.port} (docs: ${http.docsEnabled ? '/docs' : 'off'})`);
+  LoggingModule.flush(); // the ready line is not held back with the batched request lines
 }
 
 main().catch((error: unknown) => {

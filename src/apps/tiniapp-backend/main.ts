@@ -9,6 +9,7 @@ import { ConfigValidationError } from '../../config/config.errors.js';
 import { httpConfigSection } from '../../config/http.config.js';
 import { tiniAppConfigSection } from '../../tiniapp/tiniapp.config.js';
 import { mountTiniAppBodyReader } from '../../tiniapp/tiniapp.module.js';
+import { LoggingModule } from '../../common/logging.module.js';
 import { TiniAppBackendModule } from './tiniapp-backend.module.js';
 import { TINIAPP_BACKEND_CONFIG_SECTIONS } from './tiniapp-backend.sections.js';
 
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen(http.port, http.host);
   new NestLogger('Main').log(`Tini App backend listening on http://${http.host === '0.0.0.0' ? 'localhost' : http.host}:${http.port}`);
+  LoggingModule.flush(); // the ready line is not held back with the batched request lines
 }
 
 main().catch((error: unknown) => {

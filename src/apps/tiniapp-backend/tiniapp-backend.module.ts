@@ -52,7 +52,7 @@ export class TiniAppBackendModule {
       module: TiniAppBackendModule,
       imports: [
         AppConfigModule.forRoot(config),
-        LoggingModule,
+        LoggingModule.forRoot({ batch: true }),
         RedisModule,
         ThrottlerModule.forRootAsync({
           inject: [HttpConfig, ThrottleConfig, RedisConnection],

@@ -20,7 +20,7 @@ export class WatcherModule {
       module: WatcherModule,
       imports: [
         AppConfigModule.forRoot(config),
-        LoggingModule,
+        LoggingModule.forRoot({ batch: false }),
         SecretsModule,
         CodeTableModule,
         WatcherOpsModule.forRoot({ metricsToken: metricsTokenFromSecrets }),
