@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1.7
 # One image, three entry points (the API is the default command):
-#   docker run IMAGE                          # the API            (node dist/apps/api/main.js)
-#   docker run IMAGE dist/apps/watcher/main.js   # the queue watcher  (health + metrics on PORT)
-#   docker run IMAGE dist/dev/number-api/main.js # the number API stand-in (listens on NUMBER_API_PORT)
+#   docker run IMAGE                                 # the API            (node dist/apps/api/main.bundle.js)
+#   docker run IMAGE dist/apps/watcher/main.bundle.js   # the queue watcher  (health + metrics on PORT)
+#   docker run IMAGE dist/dev/number-api/main.bundle.js # the number API stand-in (listens on NUMBER_API_PORT)
 # deploy/image/build-and-start.sh runs the same build and start steps without Docker (tests use it).
 
 ARG NODE_IMAGE=node:24-bookworm-slim
@@ -15,7 +15,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json
+COPY scripts/bundle.mjs ./scripts/
+# tsc to dist/, then each production entry point bundled into one file (scripts/bundle.mjs): the
+# processes start from dist/apps/<name>/main.bundle.js, ~2,400 fewer files to load at start.
+RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json && node scripts/bundle.mjs
 # Development-only processes (src/dev/) stay out of the image: the dev IdP (oidc-provider is a dev
 # dependency), the Tiki stand-in and the local-stack supervisor. The number API stand-in stays:
 # deploy/azure/provision.sh deploys it as the sample's RandomNumber Function when no
@@ -50,4 +53,4 @@ HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/health/live').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # exec form: node is PID 1's only child-free process and receives SIGTERM for graceful shutdown.
 ENTRYPOINT ["node"]
-CMD ["dist/apps/api/main.js"]
+CMD ["dist/apps/api/main.bundle.js"]

@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { cpus } from 'node:os';
 
 // All CPUs of the machine: availableParallelism() follows this process's own affinity, so once
@@ -14,6 +15,21 @@ import { createInterface } from 'node:readline';
 export function productionNodeFlags(): string[] {
   const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
   return pkg.scripts['start:prod']!.split(/\s+/).filter((t) => t.startsWith('--') && !t.startsWith('--env-file'));
+}
+
+/**
+ * The environment `npm run start:prod` sets before `node` (the module compile cache of the
+ * bundles), relative paths made absolute, so benchmarked processes start as production's do.
+ */
+export function productionNodeEnv(): Record<string, string> {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+  const env: Record<string, string> = {};
+  for (const token of pkg.scripts['start:prod']!.split(/\s+/)) {
+    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(token);
+    if (!m) break; // `node` and its arguments follow
+    env[m[1]!] = m[1] === 'NODE_COMPILE_CACHE' ? resolve(m[2]!) : m[2]!;
+  }
+  return env;
 }
 
 /** The two CPU layouts every throughput figure is measured in. */
@@ -59,9 +75,9 @@ export interface Started {
   readyMs: number;
 }
 
-/** Starts a compiled Node entry with the production flags (see ENTRY in ./entries.ts). */
+/** Starts a compiled Node entry with the production flags and environment (see ENTRY in ./entries.ts). */
 export function startNode(script: string, args: string[], env: Record<string, string>, ready: RegExp, cpu?: string): Promise<Started> {
-  return startCommand(process.execPath, [...productionNodeFlags(), script, ...args], env, ready, cpu);
+  return startCommand(process.execPath, [...productionNodeFlags(), script, ...args], { ...productionNodeEnv(), ...env }, ready, cpu);
 }
 
 /** Starts any command with exactly `env` (plus PATH), resolving on its ready line. */

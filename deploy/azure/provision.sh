@@ -10,7 +10,7 @@
 #     in the config schema, a KEDA azure-queue scale rule for the watcher (authenticated with the
 #     same identity), and an HTTP scale rule for the API;
 #   - the third-party number API: THIRD_PARTY_API_ENDPOINT if you have one, else the image's
-#     stand-in (dist/dev/number-api/main.js) reading the same key from Key Vault;
+#     stand-in (dist/dev/number-api/main.bundle.js) reading the same key from Key Vault;
 #   - Azure Managed Redis (TLS on 10000, access keys disabled) for rate limits shared by all API
 #     replicas: the identity gets the database's data-access policy and connects with an Entra
 #     token (THROTTLE_STORE=redis, REDIS_AUTH=entra).
@@ -197,7 +197,7 @@ step "7. The third-party number API"
 endpoint="${THIRD_PARTY_API_ENDPOINT:-}"
 base_create=(--registry-server "$REGISTRY_SERVER" --registry-identity "$identity_id" --user-assigned "$identity_id")
 if [ -z "$endpoint" ]; then
-  shared_args=(--image "$IMAGE" --min-replicas 1 --max-replicas 3 --args dist/dev/number-api/main.js)
+  shared_args=(--image "$IMAGE" --min-replicas 1 --max-replicas 3 --args dist/dev/number-api/main.bundle.js)
   env_vars=("${common_env[@]}" NUMBER_API_HOST=0.0.0.0 NUMBER_API_PORT=8080 "THIRD_PARTY_API_SECRET_NAME=${SECRET_NAME}")
   create_args=("${base_create[@]}" --ingress external --target-port 8080)
   upsert_app "$NUMBERS_APP"
@@ -207,7 +207,7 @@ fi
 
 step "8. The API: public ingress, stateless replicas scaled on concurrent requests"
 shared_args=(--image "$IMAGE" --min-replicas 1 --max-replicas 10 --scale-rule-name http-concurrency
-  --scale-rule-type http --scale-rule-http-concurrency 50 --args dist/apps/api/main.js)
+  --scale-rule-type http --scale-rule-http-concurrency 50 --args dist/apps/api/main.bundle.js)
 # TRUST_PROXY=1: the Container Apps ingress (Envoy) is the one proxy in front and appends the
 # client's address to X-Forwarded-For, so req.ip is the rightmost entry. Add 1 per proxy placed in
 # front (Front Door, Application Gateway).
@@ -228,7 +228,7 @@ step "9. The watcher: competing consumers, scaled by KEDA on the queue length (a
 shared_args=(--image "$IMAGE" --min-replicas 1 --max-replicas "$MAX_WATCHERS"
   --scale-rule-name queue-length --scale-rule-type azure-queue
   --scale-rule-metadata "queueName=${QUEUE_NAME}" queueLength=64 "accountName=${STORAGE_ACCOUNT}"
-  --scale-rule-identity "$identity_id" --args dist/apps/watcher/main.js)
+  --scale-rule-identity "$identity_id" --args dist/apps/watcher/main.bundle.js)
 env_vars=("${common_env[@]}" "STORAGE_QUEUE_URL=${queue_url}" "STORAGE_TABLE_URL=${table_url}"
   "CODE_TABLE_NAME=${CODE_TABLE}" OPS_PORT=8080 METRICS_ENABLED=true METRICS_AUTH=token
   "METRICS_TOKEN_SECRET_NAME=${METRICS_SECRET_NAME}" OTEL_SERVICE_NAME=integrated-auth-watcher)

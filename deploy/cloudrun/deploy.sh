@@ -2,7 +2,7 @@
 # Cloud Run, as in seed 004: build the image with Cloud Build, deploy it to asia-southeast1 with
 # the settings passed by --set-env-vars, and allow unauthenticated calls (the Tini App's public
 # routes). The same image as everywhere else; Cloud Run sets PORT (8080) and the container runs
-# the Tini App backend entry point (dist/apps/tiniapp-backend/main.js).
+# the Tini App backend entry point (dist/apps/tiniapp-backend/main.bundle.js).
 # Improvements over the seed: Artifact Registry instead of the retired Container Registry, and the
 # client secret from Secret Manager (--set-secrets) instead of a plain environment variable.
 # Usage: PROJECT_ID=<project> CLIENT_KEY=<key> deploy/cloudrun/deploy.sh [--dry-run]
@@ -51,7 +51,7 @@ run gcloud builds submit "$repo" --project "$PROJECT_ID" --region "$REGION" --ta
 # client's address to X-Forwarded-For (the Tini App limits key on it). Behind an external
 # Application Load Balancer it appends the client and its own address: use 2 there.
 run gcloud run deploy "$SERVICE" --project "$PROJECT_ID" --image "$IMAGE" --region "$REGION" \
-  --command node --args dist/apps/tiniapp-backend/main.js \
+  --command node --args dist/apps/tiniapp-backend/main.bundle.js \
   --set-env-vars NODE_ENV=production \
   --set-env-vars TRUST_PROXY=1 \
   --set-env-vars "CLIENT_KEY=${CLIENT_KEY}" \

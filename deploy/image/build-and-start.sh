@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The container image's build and start steps, without Docker (no engine runs on CI machines):
-#   1. build dist/ (as the Dockerfile's build stage does),
+#   1. build dist/ and bundle the entry points (as the Dockerfile's build stage does),
 #   2. production install into a fresh directory: package.json + package-lock.json + dist/,
 #      `npm ci --omit=dev` (as the prod-deps + runtime stages do),
 #   3. drop the development-only processes from dist/dev/ (all but the number API stand-in, as the
 #      Dockerfile does), check the three entry points are there and no dev dependency came along,
-#   4. start each entry point from that directory with NODE_ENV=production: the API (PORT; GET
+#   4. start each entry point's bundle (the image's commands) from that directory with NODE_ENV=production: the API (PORT; GET
 #      /health/live), the watcher (OPS_PORT; GET /health/live) and the number API (GET with its
 #      key); each must answer 200, then stop on SIGTERM with exit code 0.
 # Usage: deploy/image/build-and-start.sh [--keep] [--skip-build]
@@ -30,8 +30,9 @@ log() { printf 'image: %s\n' "$*" >&2; }
 
 cd "$repo"
 if [ "$build" = true ]; then
-  log "building dist/"
+  log "building dist/ and the entry-point bundles"
   node node_modules/typescript/bin/tsc -p tsconfig.build.json
+  node scripts/bundle.mjs
 fi
 
 if [ -n "${IMAGE_DIR:-}" ]; then
@@ -57,7 +58,7 @@ find "$dir/dist/dev" -mindepth 1 -maxdepth 1 ! -name number-api -exec rm -rf {} 
 # shellcheck disable=SC2086 # NPM_CI_FLAGS is a list of flags
 (cd "$dir" && npm ci --omit=dev --no-audit --no-fund --ignore-scripts ${NPM_CI_FLAGS:---prefer-offline} >&2)
 
-for entry in apps/api/main.js apps/watcher/main.js dev/number-api/main.js; do
+for entry in apps/api/main.bundle.js apps/watcher/main.bundle.js dev/number-api/main.bundle.js; do
   if [ ! -f "$dir/dist/$entry" ]; then
     log "missing entry point dist/$entry"
     exit 1
@@ -70,7 +71,7 @@ for dev in jest @swc/core supertest azurite playwright-core oidc-provider; do
     exit 1
   fi
 done
-log "entry points present: dist/apps/api/main.js dist/apps/watcher/main.js dist/dev/number-api/main.js; no dev dependencies"
+log "entry points present: dist/apps/api/main.bundle.js dist/apps/watcher/main.bundle.js dist/dev/number-api/main.bundle.js; no dev dependencies"
 log "dist/dev/ holds: $(find "$dir/dist/dev" -mindepth 1 -maxdepth 1 -printf '%f ')"
 
 free_port() {
@@ -121,10 +122,10 @@ smoke() {
 }
 
 port="${PORT:-$(free_port)}"
-smoke API dist/apps/api/main.js "http://127.0.0.1:$port/health/live" PORT="$port"
+smoke API dist/apps/api/main.bundle.js "http://127.0.0.1:$port/health/live" PORT="$port"
 ops_port="$(free_port)"
-smoke watcher dist/apps/watcher/main.js "http://127.0.0.1:$ops_port/health/live" OPS_PORT="$ops_port"
+smoke watcher dist/apps/watcher/main.bundle.js "http://127.0.0.1:$ops_port/health/live" OPS_PORT="$ops_port"
 numbers_port="$(free_port)"
-smoke "number API" dist/dev/number-api/main.js "http://127.0.0.1:$numbers_port/api/RandomNumber?code=image-smoke-key" \
+smoke "number API" dist/dev/number-api/main.bundle.js "http://127.0.0.1:$numbers_port/api/RandomNumber?code=image-smoke-key" \
   NUMBER_API_PORT="$numbers_port"
 echo "image smoke test passed: the API, the watcher and the number API start from a production install in $dir"

@@ -77,7 +77,7 @@ describe('deploy files: environment variables', () => {
 
     it('runs the API and the watcher from the image', () => {
       const entries = containers.map((c) => c.entry);
-      expect(entries).toEqual(expect.arrayContaining(['dist/apps/api/main.js', 'dist/apps/watcher/main.js']));
+      expect(entries).toEqual(expect.arrayContaining(['dist/apps/api/main.bundle.js', 'dist/apps/watcher/main.bundle.js']));
     });
 
     it('sets only known variables, and every required one (the config of each entry point loads)', () => {
@@ -102,7 +102,7 @@ describe('deploy files: environment variables', () => {
     it('listens where its ports and probes say: containerPort = the port the entry point binds', () => {
       for (const c of containers) {
         const ports = new Map<string, number>((c.container.ports ?? []).map((p: { name: string; containerPort: number }) => [p.name, p.containerPort]));
-        const bound = Number({ 'dist/dev/number-api/main.js': c.env.NUMBER_API_PORT, 'dist/apps/watcher/main.js': c.env.OPS_PORT }[c.entry] ?? c.env.PORT);
+        const bound = Number({ 'dist/dev/number-api/main.bundle.js': c.env.NUMBER_API_PORT, 'dist/apps/watcher/main.bundle.js': c.env.OPS_PORT }[c.entry] ?? c.env.PORT);
         expect({ w: c.workload, ports: [...ports.values()] }).toEqual({ w: c.workload, ports: [bound] });
         for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
           const p = c.container[probe];
@@ -138,7 +138,7 @@ describe('deploy files: environment variables', () => {
       const [scaled] = byKind('ScaledObject');
       expect(scaled!.spec.scaleTargetRef.name).toBe('watcher');
       expect(scaled!.spec.triggers[0].type).toBe('azure-queue');
-      const watcher = containers.find((c) => c.entry === 'dist/apps/watcher/main.js')!;
+      const watcher = containers.find((c) => c.entry === 'dist/apps/watcher/main.bundle.js')!;
       expect(scaled!.spec.triggers[0].metadata.queueName).toBe(watcher.env.STORAGE_QUEUE_URL?.split('/').pop() ?? watcher.env.STORAGE_QUEUE_NAME);
     });
   });
@@ -196,7 +196,7 @@ describe('deploy files: image entry points', () => {
   });
 
   it('every entry point named in the Dockerfile and deploy files exists in dist/', () => {
-    expect([...entries]).toEqual(expect.arrayContaining(['dist/apps/api/main.js', 'dist/apps/watcher/main.js', 'dist/dev/number-api/main.js']));
+    expect([...entries]).toEqual(expect.arrayContaining(['dist/apps/api/main.bundle.js', 'dist/apps/watcher/main.bundle.js', 'dist/dev/number-api/main.bundle.js']));
     expect([...entries].filter((e) => !existsSync(join(REPO_ROOT, e)))).toEqual([]);
   });
 
@@ -323,9 +323,9 @@ describe('deploy/azure/provision.sh --dry-run', () => {
   });
 
   it.each([
-    ['codes-api', 'dist/apps/api/main.js'],
-    ['codes-watcher', 'dist/apps/watcher/main.js'],
-    ['codes-numbers', 'dist/dev/number-api/main.js'],
+    ['codes-api', 'dist/apps/api/main.bundle.js'],
+    ['codes-watcher', 'dist/apps/watcher/main.bundle.js'],
+    ['codes-numbers', 'dist/dev/number-api/main.bundle.js'],
   ])('%s: app settings are known variables and satisfy every required one of %s', (app, entry) => {
     const line = commands().find((c) => c.startsWith(`+ az containerapp create --name ${app} `))!;
     const argv = words(line);

@@ -29,7 +29,7 @@ describe('image build and start (deploy/image/build-and-start.sh)', () => {
 
   it('installs production dependencies only; the API, the watcher and the number API start from the install', () => {
     expect({ status, tail: output.split('\n').slice(-8).join('\n') }).toEqual({ status: 0, tail: expect.any(String) });
-    expect(output).toContain('entry points present: dist/apps/api/main.js dist/apps/watcher/main.js dist/dev/number-api/main.js; no dev dependencies');
+    expect(output).toContain('entry points present: dist/apps/api/main.bundle.js dist/apps/watcher/main.bundle.js dist/dev/number-api/main.bundle.js; no dev dependencies');
     expect(output).toMatch(/API: GET \/health\/live -> 200 \{"status":"ok"/);
     expect(output).toMatch(/watcher: GET \/health\/live -> 200 \{"status":"ok"/);
     expect(output).toMatch(/number API: GET \/api\/RandomNumber\?code=image-smoke-key -> 200 \{"value":\d+\}/);

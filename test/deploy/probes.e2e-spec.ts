@@ -51,7 +51,7 @@ describe('probe paths are served', () => {
 
   it('API probes (and the Dockerfile HEALTHCHECK) hit API routes', async () => {
     const healthcheck = /^HEALTHCHECK[\s\S]*?(\/health\/\w+)/m.exec(readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8'))![1]!;
-    const paths = [...new Set([...probes('dist/apps/api/main.js'), healthcheck])];
+    const paths = [...new Set([...probes('dist/apps/api/main.bundle.js'), healthcheck])];
     expect(paths).toEqual(expect.arrayContaining(['/health/live', '/health/ready']));
     for (const path of paths) {
       const res = await fetch(`${api.url}${path}`);
@@ -61,7 +61,7 @@ describe('probe paths are served', () => {
   });
 
   it('watcher probes hit the operations listener', async () => {
-    const paths = probes('dist/apps/watcher/main.js');
+    const paths = probes('dist/apps/watcher/main.bundle.js');
     expect(paths).toEqual(['/health/live']);
     for (const path of paths) expect((await fetch(`http://127.0.0.1:${ops.port}${path}`)).status).toBe(200);
   });

@@ -21,9 +21,9 @@ export interface SpawnedProcess {
   kill(signal?: NodeJS.Signals): void;
 }
 
-/** Runs a compiled entry point with exactly `env` (plus PATH), collecting its output. */
-export function spawnEntry(name: string, env: Record<string, string>): SpawnedProcess {
-  const child = spawn(process.execPath, [distEntry(name)], {
+/** Runs a compiled entry point with exactly `env` (plus PATH) and `nodeFlags`, collecting its output. */
+export function spawnEntry(name: string, env: Record<string, string>, nodeFlags: string[] = []): SpawnedProcess {
+  const child = spawn(process.execPath, [...nodeFlags, distEntry(name)], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

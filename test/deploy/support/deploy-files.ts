@@ -16,11 +16,11 @@ export { REPO_ROOT };
 
 /** The sections each entry point of the image validates at start-up (see src/<entry>.ts). */
 export const ENTRY_POINT_SECTIONS: Record<string, ReadonlyArray<ConfigSection<object>>> = {
-  'dist/apps/api/main.js': API_CONFIG_SECTIONS,
-  'dist/apps/watcher/main.js': WATCHER_CONFIG_SECTIONS,
+  'dist/apps/api/main.bundle.js': API_CONFIG_SECTIONS,
+  'dist/apps/watcher/main.bundle.js': WATCHER_CONFIG_SECTIONS,
   // src/dev/number-api/main.ts: loadConfig(process.env, [numberApiServerConfigSection, secretsConfigSection])
-  'dist/dev/number-api/main.js': [numberApiServerConfigSection, secretsConfigSection],
-  'dist/apps/tiniapp-backend/main.js': TINIAPP_BACKEND_CONFIG_SECTIONS,
+  'dist/dev/number-api/main.bundle.js': [numberApiServerConfigSection, secretsConfigSection],
+  'dist/apps/tiniapp-backend/main.bundle.js': TINIAPP_BACKEND_CONFIG_SECTIONS,
   // src/dev/tiki-standin/main.ts: loadConfig(process.env, [tikiStandinConfigSection, tiniAppConfigSection, secretsConfigSection])
   'dist/dev/tiki-standin/main.js': [tikiStandinConfigSection, tiniAppConfigSection, secretsConfigSection],
   // src/dev/dev-idp/main.ts: loadConfig(process.env, [devIdpConfigSection])
@@ -177,7 +177,7 @@ export function appContainers(rendered: Rendered): AppContainer[] {
         container,
         podSpec,
         podLabels: obj.spec.template.metadata.labels,
-        entry: (container.args ?? ['dist/apps/api/main.js'])[0],
+        entry: (container.args ?? ['dist/apps/api/main.bundle.js'])[0],
         env,
         names,
       });
