@@ -189,9 +189,9 @@ describe('deploy files: image entry points', () => {
   const entries = new Set<string>();
   beforeAll(() => {
     const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
-    for (const m of dockerfile.matchAll(/dist\/[\w/-]+\.js/g)) entries.add(m[0]);
+    for (const m of dockerfile.matchAll(/dist\/[\w/.-]+\.js/g)) entries.add(m[0]);
     for (const f of filesUnder(DEPLOY, (p) => /\.(ya?ml|sh)$/.test(p))) {
-      for (const m of readFileSync(f, 'utf8').matchAll(/--args\s+(dist\/[\w/-]+\.js)|args:\s*\["(dist\/[\w/-]+\.js)"/g)) entries.add(m[1] ?? m[2]!);
+      for (const m of readFileSync(f, 'utf8').matchAll(/--args\s+(dist\/[\w/.-]+\.js)|args:\s*\["(dist\/[\w/.-]+\.js)"/g)) entries.add(m[1] ?? m[2]!);
     }
   });
 
@@ -206,7 +206,7 @@ describe('deploy files: image entry points', () => {
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/HEALTHCHECK[\s\S]*process\.env\.PORT[\s\S]*\/health\/live/);
-    expect(dockerfile).toMatch(/^CMD \["dist\/apps\/api\/main\.js"\]$/m);
+    expect(dockerfile).toMatch(/^CMD \["dist\/apps\/api\/main\.bundle\.js"\]$/m);
     expect(readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8')).toMatch(/^node_modules$/m);
   });
 
