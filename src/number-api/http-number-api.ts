@@ -71,8 +71,10 @@ export class HttpNumberApi extends NumberApi implements OnModuleInit {
     );
   }
 
+  /** The span's server.address, parsed once rather than on every call. */
+  private hostname?: string;
   private get host(): string {
-    return new URL(this.config.endpoint).hostname;
+    return (this.hostname ??= new URL(this.config.endpoint).hostname);
   }
 
   private async request(key: string, signal?: AbortSignal): Promise<AxiosResponse<string>> {

@@ -88,6 +88,10 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
       // A rate-limit increment re-sent after a reconnect would count twice.
       autoResendUnfulfilledCommands: false,
       maxRetriesPerRequest: 0,
+      // Commands issued in the same event-loop tick (concurrent requests' session reads and limit
+      // increments) leave in one write(2) and their replies are read together. Order per
+      // connection is kept; the compare-and-set writes are Lua scripts, so no WATCH state is shared.
+      enableAutoPipelining: true,
       commandTimeout: this.config.commandTimeoutMs,
       connectTimeout: this.config.connectTimeoutMs,
       retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 3000),
