@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 
 /**
  * Encrypts and authenticates small cookie payloads with AES-256-GCM under a key derived (HKDF)
@@ -7,10 +7,26 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
  * undefined.
  */
 export class CookieSealer {
-  private readonly key: Buffer;
+  // A KeyObject made once: given raw bytes, every createCipheriv/createDecipheriv builds one
+  // again (4–5× the cost of the AES-GCM work on a cookie; it was most of a signed-in request's
+  // crypto time in the Login bench's profile).
+  private readonly key: KeyObject;
+  /**
+   * Values that opened, by their exact string, at most `openedCacheSize` (oldest out first). A
+   * sealed value is authenticated ciphertext, so the same string always opens to the same payload:
+   * a signed-in browser sends one cookie value for the whole session, and this skips the base64
+   * and AES-GCM work on all but its first request. Only successful opens are kept (a flood of
+   * junk cannot evict them faster than it could anyway, and is never remembered), and payloads are
+   * frozen so no caller can change another's.
+   */
+  private readonly opened = new Map<string, object>();
 
-  constructor(secret: string, purpose: string) {
-    this.key = Buffer.from(hkdfSync('sha256', secret, 'integrated-auth-cookie', purpose, 32));
+  constructor(
+    secret: string,
+    purpose: string,
+    private readonly openedCacheSize = 0,
+  ) {
+    this.key = createSecretKey(Buffer.from(hkdfSync('sha256', secret, 'integrated-auth-cookie', purpose, 32)));
   }
 
   seal(payload: object): string {
@@ -22,6 +38,22 @@ export class CookieSealer {
 
   open<T>(value: string | undefined): T | undefined {
     if (typeof value !== 'string' || !value || value.length > 4096) return undefined;
+    const known = this.opened.get(value);
+    if (known) return known as T;
+    const payload = this.decrypt(value);
+    if (payload !== undefined && this.openedCacheSize > 0 && typeof payload === 'object' && payload !== null) {
+      if (this.opened.size >= this.openedCacheSize) this.opened.delete(this.opened.keys().next().value!);
+      this.opened.set(value, Object.freeze(payload));
+    }
+    return payload as T | undefined;
+  }
+
+  /** Number of values remembered as opened (for tests). */
+  get openedCount(): number {
+    return this.opened.size;
+  }
+
+  private decrypt(value: string): unknown {
     // Node's base64 decoder skips characters outside the alphabet and ignores trailing bits, so
     // several strings decode to the same bytes: accept only the one canonical encoding.
     if (!/^[\w-]+$/.test(value)) return undefined;
@@ -32,7 +64,7 @@ export class CookieSealer {
       const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
       decipher.setAuthTag(raw.subarray(raw.length - 16));
       const text = Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString('utf8');
-      return JSON.parse(text) as T;
+      return JSON.parse(text) as unknown;
     } catch {
       return undefined;
     }

@@ -25,6 +25,8 @@ export interface LoginTransaction {
 export const REFRESH_LOCK_MS = 15_000;
 /** Pause between re-reads while another instance holds the refresh lock. */
 const REFRESH_POLL_MS = 100;
+/** Session cookie values remembered as opened per instance (CookieSealer): one per signed-in browser. */
+const OPENED_SESSION_COOKIES = 10_000;
 
 /**
  * Browser sessions: the cookie carries only an encrypted, integrity-protected session id (well
@@ -67,7 +69,7 @@ export class SessionsService {
 
   private sealers(): Promise<{ session: CookieSealer; transaction: CookieSealer }> {
     this.sealersPromise ??= this.secrets.get(this.config.sessionSecretName).then(
-      (secret) => ({ session: new CookieSealer(secret, 'session'), transaction: new CookieSealer(secret, 'login-transaction') }),
+      (secret) => ({ session: new CookieSealer(secret, 'session', OPENED_SESSION_COOKIES), transaction: new CookieSealer(secret, 'login-transaction') }),
       (error: unknown) => {
         this.sealersPromise = undefined;
         throw error;
