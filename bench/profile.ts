@@ -108,7 +108,7 @@ async function profileUnderLoad(seconds: number, distDir: string): Promise<void>
   const numberPort = await freePort();
   const numberApi = await startNode(ENTRY.numberApi, [], { NUMBER_API_PORT: String(numberPort), SECRET_THIRD_PARTY_API_KEY: 'k' }, /Number API listening/);
   const port = await freePort();
-  const app = await startCommand(process.execPath, [...productionNodeFlags(), '--cpu-prof', `--cpu-prof-dir=${dir}`, resolve(distDir, ENTRY.api.replace(/^dist\//, ''))], {
+  const app = await startCommand(process.execPath, [...productionNodeFlags(), '--cpu-prof', `--cpu-prof-dir=${dir}`, resolve(distDir, ENTRY.apiUnbundled.replace(/^dist\//, ''))], {
     PORT: String(port),
     HOST: '127.0.0.1',
     NODE_ENV: 'production',
