@@ -1,11 +1,11 @@
 // Bundles each production entry point of dist/ (tsc's output) with its dependencies into one file,
 // dist/apps/<name>/main.bundle.js. Production (the image, `npm run start:prod`, the deploy files)
 // starts the bundles: Node then loads one file instead of ~2,400 ES modules, which takes the API's
-// start to its first getcode from ~1.5 s to ~0.65 s here (README, Benchmarks). The unbundled
+// start to its first getcode from ~1.5 s to ~0.8 s here (README, Benchmarks). The unbundled
 // dist/apps/<name>/main.js stay: tests and the local stack run them, and they are the same code.
 //
 // It then fills dist/.compile-cache, Node's module compile cache (V8 code cache) for the bundles,
-// so a start parses and compiles none of the ~7 MB again: ~0.3 s less here. The cache is portable
+// so a start does not compile the ~5 MB again: ~0.15 s less here. The cache is portable
 // (NODE_COMPILE_CACHE_PORTABLE=1: keyed by paths relative to it), so it moves with dist/ into the
 // image; processes use it when NODE_COMPILE_CACHE points at it (`start:prod`, the Dockerfile). It is
 // only a cache: Node recompiles whatever does not match (another Node version, other V8 flags,
@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 
 /** The processes a deployment runs (src/apps/*, plus the number API stand-in provision.sh deploys). */
-export const BUNDLED_ENTRIES = ['apps/api', 'apps/watcher', 'apps/tiniapp-backend', 'apps/queue-admin', 'dev/number-api'];
+const BUNDLED_ENTRIES = ['apps/api', 'apps/watcher', 'apps/tiniapp-backend', 'apps/queue-admin', 'dev/number-api'];
 
 /**
  * Left out of the bundle, resolved from node_modules at run time:
@@ -76,7 +76,7 @@ for (const entry of BUNDLED_ENTRIES) {
   });
 }
 
-export const COMPILE_CACHE_DIR = resolve('dist/.compile-cache');
+const COMPILE_CACHE_DIR = resolve('dist/.compile-cache');
 
 // Each bundle is run once with NODE_ENV=warm-up, which every entry point refuses at its config
 // check (after every module is compiled), with the Node flags start:prod uses: V8 keys the cache

@@ -41,7 +41,7 @@ export class CookieSealer {
     const known = this.opened.get(value);
     if (known) return known as T;
     const payload = this.decrypt(value);
-    if (payload !== undefined && this.openedCacheSize > 0 && typeof payload === 'object' && payload !== null) {
+    if (this.openedCacheSize > 0 && typeof payload === 'object' && payload !== null) {
       if (this.opened.size >= this.openedCacheSize) this.opened.delete(this.opened.keys().next().value!);
       this.opened.set(value, Object.freeze(payload));
     }

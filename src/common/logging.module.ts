@@ -76,8 +76,8 @@ export function stopBatching(destination: SonicBoom): void {
  * The JSON destination: stdout through sonic-boom, asynchronous, so a request never waits on a
  * write(2). With `flushMs` > 0, info and lower lines are batched: written once LOG_BATCH_BYTES
  * have gathered or `flushMs` has passed, whichever comes first. Under load that is one write(2)
- * per ~20 lines instead of one per line, which on this machine is the largest single cost the
- * logger adds to a request (README, Benchmarks). Nothing waits on a batch: a line at warn and
+ * per several lines instead of one per line (README, Benchmarks: the syscalls are counted; the CPU
+ * saved is below that machine's noise). Nothing waits on a batch: a line at warn and
  * above flushes it at once (`flushAtOrAbove`), `app.close()` flushes it, and pino flushes it
  * synchronously when the process exits (also after an uncaught exception). Only a process killed
  * with SIGKILL can lose its last ≤ flushMs of info lines.
