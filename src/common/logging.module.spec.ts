@@ -76,12 +76,13 @@ describe('jsonLogDestination: batched info lines, warn and above at once', () =>
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   it('holds info lines until LOG_FLUSH_MS has passed, then writes them all, in order', async () => {
-    const { logger, lines, close } = await setup(300);
+    // A 1.5 s interval: the "still held" check 50 ms in stays true even on a stalled machine.
+    const { logger, lines, close } = await setup(1500);
     logger.info('one');
     logger.info('two');
     await sleep(50);
     expect(lines()).toEqual([]);
-    await sleep(600);
+    for (let i = 0; i < 80 && lines().length < 2; i++) await sleep(50);
     expect(lines()).toEqual(['one', 'two']);
     close();
   });
