@@ -73,6 +73,21 @@ describe('documentation: README length and links', () => {
     expect(broken).toEqual([]);
   });
 
+  it('every repository path README.md and docs/ name in code (`src/…`, `test/…`, `deploy/…`, …) exists', () => {
+    // architecture.md describes the layout the code is being moved to; templates (`src/<name>/…`) name no file.
+    const missing: string[] = [];
+    for (const file of files.filter((f) => !f.endsWith('DEVELOPERS.md') && !f.endsWith(join('docs', 'architecture.md')))) {
+      for (const [, span] of readFileSync(file, 'utf8').matchAll(/`([^`\n]+)`/g)) {
+        if (span!.includes('<')) continue;
+        for (const [, path] of span!.matchAll(/(?<![\w./-])((?:src|test|deploy|bench|scripts|dist|\.ci)\/[\w./-]*)/g)) {
+          const clean = path!.replace(/[.,]+$/, '');
+          if (!clean.includes('*') && !existsSync(join(REPO_ROOT, clean))) missing.push(`${rel(file)}: ${clean}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('README.md and docs/ say what and when, not which ticket: no issue, round or seed numbers', () => {
     const found = files.filter((file) => !file.endsWith('DEVELOPERS.md')).flatMap((file) =>
       readFileSync(file, 'utf8')
