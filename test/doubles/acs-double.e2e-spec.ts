@@ -150,11 +150,6 @@ describe('ACS Email and SMS double (real SDKs, DefaultAzureCredential)', () => {
   });
 
   describe('authentication', () => {
-    const tokenFor = async (resource: string) => {
-      const url = `${identity.endpoint}?api-version=2019-08-01&resource=${encodeURIComponent(resource)}`;
-      const body = (await fetch(url, { headers: { 'X-IDENTITY-HEADER': identity.identityHeader } }).then((r) => r.json())) as { access_token: string };
-      return body.access_token;
-    };
     const post = (authorization?: string) =>
       fetch(`${acs.endpoint}/emails:send?api-version=2025-09-01`, {
         method: 'POST',
@@ -164,13 +159,13 @@ describe('ACS Email and SMS double (real SDKs, DefaultAzureCredential)', () => {
 
     it('answers 401 without a token, and with a managed-identity token for another resource (Key Vault)', async () => {
       expect((await post()).status).toBe(401);
-      expect((await post(`Bearer ${await tokenFor('https://vault.azure.net')}`)).status).toBe(401);
+      expect((await post(`Bearer ${await identity.requestToken('https://vault.azure.net')}`)).status).toBe(401);
       expect((await post('Bearer not-a-token')).status).toBe(401);
     });
 
     it('accepts a token for https://communication.azure.com, with or without the trailing slash', async () => {
-      expect((await post(`Bearer ${await tokenFor('https://communication.azure.com/')}`)).status).toBe(202);
-      expect((await post(`Bearer ${await tokenFor('https://communication.azure.com')}`)).status).toBe(202);
+      expect((await post(`Bearer ${await identity.requestToken('https://communication.azure.com/')}`)).status).toBe(202);
+      expect((await post(`Bearer ${await identity.requestToken('https://communication.azure.com')}`)).status).toBe(202);
     });
   });
 });

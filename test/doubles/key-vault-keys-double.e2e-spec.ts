@@ -128,10 +128,7 @@ describe('Key Vault keys double (real KeyClient/CryptographyClient, jose)', () =
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toContain('resource="https://vault.azure.net"');
 
-    const tokenUrl = `${identity.endpoint}?api-version=2019-08-01&resource=${encodeURIComponent('https://communication.azure.com/')}`;
-    const { access_token } = (await fetch(tokenUrl, { headers: { 'X-IDENTITY-HEADER': identity.identityHeader } }).then((r) => r.json())) as {
-      access_token: string;
-    };
-    expect((await fetch(url, { headers: { authorization: `Bearer ${access_token}` } })).status).toBe(401);
+    const acsToken = await identity.requestToken('https://communication.azure.com/');
+    expect((await fetch(url, { headers: { authorization: `Bearer ${acsToken}` } })).status).toBe(401);
   });
 });

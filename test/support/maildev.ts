@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { freePort } from './ports.js';
+import { stopChildProcess } from './stop-child.js';
 
 /** What MailDev's REST API returns per mail (the fields tests read; MailDev 3's `Email`). */
 export interface MailDevEmail {
@@ -67,7 +67,7 @@ async function launch(smtpPort: number, webPort: number): Promise<MailDevHandle>
   try {
     await waitUntilHealthy(child, () => output, api);
   } catch (error) {
-    await stopChild(child);
+    await stopChildProcess(child);
     throw error;
   }
 
@@ -94,7 +94,7 @@ async function launch(smtpPort: number, webPort: number): Promise<MailDevHandle>
       }
     },
     output: () => output,
-    stop: () => stopChild(child),
+    stop: () => stopChildProcess(child),
   };
   return handle;
 }
@@ -111,13 +111,4 @@ async function waitUntilHealthy(child: ChildProcess, output: () => string, api: 
     if (Date.now() > deadline) throw new Error(`maildev did not become healthy:\n${output()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const forced = setTimeout(() => child.kill('SIGKILL'), 3_000);
-  await exited;
-  clearTimeout(forced);
 }

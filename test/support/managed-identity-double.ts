@@ -135,6 +135,14 @@ export class ManagedIdentityDouble {
     return { ...this.credentialEnv(), NODE_EXTRA_CA_CERTS: await testCaFile() };
   }
 
+  /** A token for `resource` straight from the endpoint, for a test's own raw requests. */
+  async requestToken(resource: string): Promise<string> {
+    const url = `${this.endpoint}?api-version=2019-08-01&resource=${encodeURIComponent(resource)}`;
+    const response = await fetch(url, { headers: { 'X-IDENTITY-HEADER': this.identityHeader } });
+    if (!response.ok) throw new Error(`identity double answered ${response.status}`);
+    return ((await response.json()) as { access_token: string }).access_token;
+  }
+
   /**
    * Answers the next `times` token requests with `status` (an identity endpoint outage). The SDK retries
    * 5xx (and MSAL 404, 408 and 429) with backoff, 15-20 s in all; a 4xx such as 403 fails at once.

@@ -1,10 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './ports.js';
+import { stopChildProcess } from './stop-child.js';
 
 /** Debian's nginx (`.ci/run` installs it; it is built with auth_request); NGINX_BIN overrides the path. */
 export const NGINX_BIN = process.env.NGINX_BIN ?? (existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx');
@@ -110,7 +110,7 @@ async function launch(options: NginxOptions, port: number): Promise<NginxHandle>
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    await stopChild(child);
+    await stopChildProcess(child);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -147,13 +147,4 @@ async function waitForPort(child: ChildProcess, port: number, diagnostics: () =>
     if (Date.now() > deadline) throw new Error(`nginx did not listen on ${port}:\n${diagnostics()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const forced = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(forced);
 }
