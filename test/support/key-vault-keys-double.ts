@@ -14,6 +14,7 @@ export interface KeyVaultKeyOptions {
 
 interface KeyVersion {
   version: string;
+  keySize: 2048 | 3072 | 4096;
   privateKey: KeyObject;
   /** The public half as Key Vault returns it: base64url `n` and `e`. */
   n: string;
@@ -70,12 +71,14 @@ export class KeyVaultKeysDouble extends KeyVaultDouble {
 
   /** Creates the key (or a new version of an existing one: a rotation) and returns the new version. */
   async createKey(name: string, options: KeyVaultKeyOptions = {}): Promise<string> {
-    const { privateKey, publicKey } = await promisify(generateKeyPair)('rsa', { modulusLength: options.keySize ?? 2048, publicExponent: 0x10001 });
+    const keySize = options.keySize ?? 2048;
+    const { privateKey, publicKey } = await promisify(generateKeyPair)('rsa', { modulusLength: keySize, publicExponent: 0x10001 });
     const jwk = publicKey.export({ format: 'jwk' }) as { n: string; e: string };
     const version = randomBytes(16).toString('hex');
     const versions = this.keys.get(name) ?? [];
     versions.push({
       version,
+      keySize,
       privateKey,
       n: jwk.n,
       e: jwk.e,
@@ -93,7 +96,7 @@ export class KeyVaultKeysDouble extends KeyVaultDouble {
   async rotateKey(name: string): Promise<string> {
     const current = this.current(name);
     if (!current) throw new Error(`no key ${name} to rotate`);
-    return this.createKey(name, { keyOps: current.keyOps, keySize: (current.privateKey.asymmetricKeyDetails?.modulusLength ?? 2048) as 2048 });
+    return this.createKey(name, { keyOps: current.keyOps, keySize: current.keySize });
   }
 
   /** Disables one version: Key Vault then refuses to read it or sign with it. */

@@ -153,6 +153,8 @@ export class SmtpTestServer {
       onRcptTo: (_address, _session, callback) => callback(this.rejectionAt('rcpt')),
       onData: (stream, session, callback) => void this.receive(stream, session, callback),
     });
+    // Client sockets that drop mid-session (a test's timeout, stop()) are reported here; they are
+    // the faults under test, not the server's failures, and an unhandled 'error' would end Jest.
     server.on('error', () => undefined);
     await new Promise<void>((resolve, reject) => {
       server.server.once('error', reject);
