@@ -6,11 +6,12 @@ import { RedisUnavailableError } from '../redis/redis.errors.js';
 import { MemorySessionStore } from './memory-session-store.js';
 import { RedisSessionStore } from './redis-session-store.js';
 import type { StoredSession } from './session-store.js';
+import { SystemClock } from '../common/clock.js';
 
 const connectionTo = (url: string, prefix = 'spec:') => {
   const r = redisConfigSection.parse({ AUTH_SESSION_STORE: 'redis', AUTH_PROVIDER: 'dev', REDIS_URL: url, REDIS_KEY_PREFIX: prefix });
   if (!r.ok) throw new Error(r.problems.join());
-  return new RedisConnection(r.value);
+  return new RedisConnection(r.value, new SystemClock());
 };
 
 const session = (id: string, extra: Partial<StoredSession> = {}): StoredSession => ({

@@ -5,6 +5,7 @@ import { TableSessionStore } from './table-session-store.js';
 import { RedisSessionStore } from './redis-session-store.js';
 import { RedisConnection } from '../redis/redis-connection.js';
 import { redisConfigSection } from '../redis/redis.config.js';
+import { SystemClock } from '../common/clock.js';
 
 const config = (env: Record<string, string>): AuthConfig => {
   const r = authConfigSection.parse({ PUBLIC_BASE_URL: 'http://localhost:3000', OIDC_CLIENT_ID: 'app', AUTH_PROVIDER: 'dev', ...env });
@@ -21,7 +22,7 @@ describe('createSessionStore', () => {
   it('redis → RedisSessionStore on the given connection (not opened by the factory)', () => {
     const redisConfig = redisConfigSection.parse({ AUTH_SESSION_STORE: 'redis', AUTH_PROVIDER: 'dev', REDIS_URL: 'redis://127.0.0.1:9' });
     if (!redisConfig.ok) throw new Error(redisConfig.problems.join());
-    const connection = new RedisConnection(redisConfig.value);
+    const connection = new RedisConnection(redisConfig.value, new SystemClock());
     expect(createSessionStore(config({ AUTH_SESSION_STORE: 'redis' }), connection)).toBeInstanceOf(RedisSessionStore);
     expect(connection.isReady).toBe(false);
   });

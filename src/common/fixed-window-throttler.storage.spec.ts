@@ -1,8 +1,9 @@
 import { FixedWindowThrottlerStorage } from './fixed-window-throttler.storage.js';
+import { clockOf } from '../../test/support/clock.js';
 
 describe('FixedWindowThrottlerStorage', () => {
   let now = 0;
-  const storage = () => new FixedWindowThrottlerStorage(() => now, 1_000_000);
+  const storage = () => new FixedWindowThrottlerStorage(clockOf(() => now), 1_000_000);
 
   beforeEach(() => (now = 1_000_000));
 

@@ -1,5 +1,6 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
+import type { Clock } from './clock.js';
 
 interface Window {
   count: number;
@@ -25,7 +26,7 @@ export class FixedWindowThrottlerStorage implements ThrottlerStorage, OnApplicat
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock,
     sweepEveryMs = 60_000,
   ) {
     this.sweeper = setInterval(() => this.sweep(), sweepEveryMs);
@@ -33,7 +34,7 @@ export class FixedWindowThrottlerStorage implements ThrottlerStorage, OnApplicat
   }
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
-    const now = this.now();
+    const now = this.clock.now();
     const id = `${throttlerName}\u0000${key}`;
     let window = this.windows.get(id);
     if (!window || (now >= window.resetAt && now >= window.blockedUntil)) {
@@ -58,7 +59,7 @@ export class FixedWindowThrottlerStorage implements ThrottlerStorage, OnApplicat
   }
 
   sweep(): void {
-    const now = this.now();
+    const now = this.clock.now();
     for (const [id, window] of this.windows) {
       if (now >= window.resetAt && now >= window.blockedUntil) this.windows.delete(id);
     }

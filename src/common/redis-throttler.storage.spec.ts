@@ -7,11 +7,12 @@ import { FixedWindowThrottlerStorage } from './fixed-window-throttler.storage.js
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 import { createThrottlerStorage } from './throttler-storage.factory.js';
 import { throttleConfigSection } from './throttler.config.js';
+import { SystemClock } from './clock.js';
 
 const connectionTo = (url: string) => {
   const r = redisConfigSection.parse({ THROTTLE_STORE: 'redis', REDIS_URL: url, REDIS_COMMAND_TIMEOUT_MS: '300' });
   if (!r.ok) throw new Error(r.problems.join());
-  return new RedisConnection(r.value);
+  return new RedisConnection(r.value, new SystemClock());
 };
 
 describe('createThrottlerStorage', () => {
@@ -20,8 +21,8 @@ describe('createThrottlerStorage', () => {
     const redis = throttleConfigSection.parse({ THROTTLE_STORE: 'redis' });
     if (!memory.ok || !redis.ok) throw new Error('config');
     const connection = connectionTo('redis://127.0.0.1:9');
-    expect(createThrottlerStorage(memory.value, connection)).toBeInstanceOf(FixedWindowThrottlerStorage);
-    expect(createThrottlerStorage(redis.value, connection)).toBeInstanceOf(RedisThrottlerStorage);
+    expect(createThrottlerStorage(memory.value, connection, new SystemClock())).toBeInstanceOf(FixedWindowThrottlerStorage);
+    expect(createThrottlerStorage(redis.value, connection, new SystemClock())).toBeInstanceOf(RedisThrottlerStorage);
     expect(connection.isReady).toBe(false);
     expect(throttleConfigSection.parse({ THROTTLE_STORE: 'disk' })).toMatchObject({ ok: false, problems: ['THROTTLE_STORE: must be one of memory, redis'] });
   });
@@ -40,7 +41,7 @@ describe('RedisThrottlerStorage (real redis-server)', () => {
     const [c1, c2] = [connectionTo(redis.url), connectionTo(redis.url)];
     await Promise.all([c1.open(), c2.open()]);
     try {
-      const [s1, s2] = [new RedisThrottlerStorage(c1), new RedisThrottlerStorage(c2)];
+      const [s1, s2] = [new RedisThrottlerStorage(c1, new SystemClock()), new RedisThrottlerStorage(c2, new SystemClock())];
       const hits = [];
       for (let i = 0; i < 5; i++) hits.push(await (i % 2 ? s2 : s1).increment('client', 60_000, 4, 60_000, 'default'));
       expect(hits.map((h) => [h.totalHits, h.isBlocked])).toEqual([[1, false], [2, false], [3, false], [4, false], [5, true]]);
@@ -60,7 +61,7 @@ describe('RedisThrottlerStorage (real redis-server)', () => {
     const connection = connectionTo(redis.url);
     await connection.open();
     try {
-      const storage = new RedisThrottlerStorage(connection);
+      const storage = new RedisThrottlerStorage(connection, new SystemClock());
       await storage.increment('k', 60_000, 3, 60_000, 'default');
       await redis.kill();
       const during = [];

@@ -4,6 +4,7 @@ import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis'
 import type { RedisConnection } from '../redis/redis-connection.js';
 import { RateLimitedLog } from '../redis/rate-limited-log.js';
 import { FixedWindowThrottlerStorage, type ThrottlerStorageRecord } from './fixed-window-throttler.storage.js';
+import type { Clock } from './clock.js';
 
 /**
  * Rate-limit counters shared by every replica, in Redis (@nest-lab/throttler-storage-redis' Lua
@@ -25,10 +26,11 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
 
   constructor(
     private readonly connection: RedisConnection,
-    private readonly fallback: FixedWindowThrottlerStorage = new FixedWindowThrottlerStorage(),
+    clock: Clock,
+    private readonly fallback: FixedWindowThrottlerStorage = new FixedWindowThrottlerStorage(clock),
     logEveryMs = 30_000,
   ) {
-    this.outageLog = new RateLimitedLog((m) => this.logger.warn(m), logEveryMs);
+    this.outageLog = new RateLimitedLog((m) => this.logger.warn(m), clock, logEveryMs);
   }
 
   /** True while counting in-process because Redis is unreachable. */

@@ -3,13 +3,15 @@ import { SecretStore } from './secret-store.js';
 import { SecretsConfig } from './secrets.config.js';
 import { SecretsService } from './secrets.service.js';
 import { createSecretStore } from './secret-store.factory.js';
+import { ClockModule } from '../common/clock.js';
 
 /** The secret store chosen by SECRETS_PROVIDER, behind SecretsService's cache. */
 @Global()
 @Module({
+  imports: [ClockModule],
   providers: [
     { provide: SecretStore, inject: [SecretsConfig], useFactory: createSecretStore },
-    { provide: SecretsService, inject: [SecretStore, SecretsConfig], useFactory: (s: SecretStore, c: SecretsConfig) => new SecretsService(s, c) },
+    SecretsService,
   ],
   exports: [SecretsService],
 })

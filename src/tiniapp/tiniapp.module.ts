@@ -3,14 +3,14 @@ import { Agent as HttpsAgent } from 'node:https';
 import { Module } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { LoadedConfig } from '../config/load-config.js';
-import { HttpModule, HttpService } from '@nestjs/axios';
-import { SecretsService } from '../secrets/secrets.service.js';
+import { HttpModule } from '@nestjs/axios';
 import { TiniAppConfig, tiniAppConfigSection } from './tiniapp.config.js';
 import { TINIAPP_ROUTES, tiniAppBodyReader } from './tiniapp.body-reader.js';
 import { TikiPlatformApi } from './tiki-platform-api.js';
 import { HttpTikiPlatformApi } from './http-tiki-platform-api.js';
 import { TiniAppAuthService } from './tiniapp.service.js';
 import { TiniAppController } from './tiniapp.controller.js';
+import { ClockModule } from '../common/clock.js';
 
 /**
  * The seed 004 Tini App auth backend: /auth_exchange, /auth_refresh, /auth_info, signing each call
@@ -19,6 +19,7 @@ import { TiniAppController } from './tiniapp.controller.js';
  */
 @Module({
   imports: [
+    ClockModule,
     HttpModule.registerAsync({
       inject: [TiniAppConfig],
       useFactory: (config: TiniAppConfig) => ({
@@ -29,11 +30,7 @@ import { TiniAppController } from './tiniapp.controller.js';
   ],
   controllers: [TiniAppController],
   providers: [
-    {
-      provide: TikiPlatformApi,
-      inject: [HttpService, SecretsService, TiniAppConfig],
-      useFactory: (http: HttpService, secrets: SecretsService, config: TiniAppConfig) => new HttpTikiPlatformApi(http, secrets, config),
-    },
+    { provide: TikiPlatformApi, useClass: HttpTikiPlatformApi },
     TiniAppAuthService,
   ],
 })

@@ -1,4 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
+import { VerificationConfig } from './verification.config.js';
 import { CodeTable, type CodeOwner } from '../code-table/code-table.js';
 import { TooManyAttemptsError } from './verification.errors.js';
 
@@ -8,10 +10,7 @@ export interface Verifier {
   client: string;
 }
 
-export interface AttemptBudget {
-  maxAttempts: number;
-  windowMs: number;
-}
+export type AttemptBudget = Pick<VerificationConfig, 'maxAttempts' | 'attemptWindowMs'>;
 
 /**
  * Verifies a code once: the table checks expiresAt itself (the watcher may lag or be down), checks
@@ -29,13 +28,13 @@ export class VerificationService {
 
   constructor(
     private readonly table: CodeTable,
-    private readonly budget: AttemptBudget,
-    private readonly clock: () => Date = () => new Date(),
+    @Inject(VerificationConfig) private readonly budget: AttemptBudget,
+    private readonly clock: Clock,
   ) {}
 
   async verify(code: string, verifier: Verifier): Promise<boolean> {
     const key = budgetKey(verifier);
-    const now = this.clock();
+    const now = this.clock.date();
     const before = await this.table.attempts(key, now);
     if (before.lockedUntil && before.lockedUntil.getTime() > now.getTime()) throw new TooManyAttemptsError(retryAfter(before.lockedUntil, now));
 
@@ -45,7 +44,7 @@ export class VerificationService {
       }
       return true;
     }
-    const after = await this.table.recordFailure(key, now, this.budget.windowMs, this.budget.maxAttempts);
+    const after = await this.table.recordFailure(key, now, this.budget.attemptWindowMs, this.budget.maxAttempts);
     if (after.failures >= this.budget.maxAttempts && verifier.owner) {
       const revoked = await this.table.revokeOwned(verifier.owner, now);
       this.logger.warn(`Attempt budget spent (${this.budget.maxAttempts} wrong codes): ${revoked} outstanding code(s) of the caller revoked`);

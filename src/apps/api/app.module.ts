@@ -4,6 +4,7 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AppConfigModule } from '../../config/config.module.js';
 import type { LoadedConfig } from '../../config/load-config.js';
 import { HttpConfig } from '../../config/http.config.js';
+import { Clock, ClockModule } from '../../common/clock.js';
 import { LoggingModule } from '../../common/logging.module.js';
 import { AppExceptionFilter } from '../../common/app-exception.filter.js';
 import { createThrottlerStorage } from '../../common/throttler-storage.factory.js';
@@ -30,14 +31,15 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
+        ClockModule,
         LoggingModule.forRoot({ batch: true }),
         RedisModule,
         ThrottlerModule.forRootAsync({
-          inject: [HttpConfig, VerificationConfig, ThrottleConfig, RedisConnection],
-          useFactory: (http: HttpConfig, verification: VerificationConfig, throttle: ThrottleConfig, redis: RedisConnection) => ({
+          inject: [HttpConfig, VerificationConfig, ThrottleConfig, RedisConnection, Clock],
+          useFactory: (http: HttpConfig, verification: VerificationConfig, throttle: ThrottleConfig, redis: RedisConnection, clock: Clock) => ({
             throttlers: [{ limit: http.throttleLimit, ttl: http.throttleTtlMs }, verifyThrottler(verification)],
             // THROTTLE_STORE: per process (memory) or shared by all replicas (redis, fail-open).
-            storage: createThrottlerStorage(throttle, redis),
+            storage: createThrottlerStorage(throttle, redis, clock),
           }),
         }),
         SecretsModule,

@@ -7,6 +7,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { AppConfigModule } from '../../config/config.module.js';
 import type { LoadedConfig } from '../../config/load-config.js';
 import { HttpConfig } from '../../config/http.config.js';
+import { Clock, ClockModule } from '../../common/clock.js';
 import { LoggingModule } from '../../common/logging.module.js';
 import { AppExceptionFilter } from '../../common/app-exception.filter.js';
 import { SecretsModule } from '../../secrets/secrets.module.js';
@@ -52,13 +53,14 @@ export class TiniAppBackendModule {
       module: TiniAppBackendModule,
       imports: [
         AppConfigModule.forRoot(config),
+        ClockModule,
         LoggingModule.forRoot({ batch: true }),
         RedisModule,
         ThrottlerModule.forRootAsync({
-          inject: [HttpConfig, ThrottleConfig, RedisConnection],
-          useFactory: (http: HttpConfig, throttle: ThrottleConfig, redis: RedisConnection) => ({
+          inject: [HttpConfig, ThrottleConfig, RedisConnection, Clock],
+          useFactory: (http: HttpConfig, throttle: ThrottleConfig, redis: RedisConnection, clock: Clock) => ({
             throttlers: [{ limit: http.throttleLimit, ttl: http.throttleTtlMs }],
-            storage: createThrottlerStorage(throttle, redis),
+            storage: createThrottlerStorage(throttle, redis, clock),
           }),
         }),
         SecretsModule,

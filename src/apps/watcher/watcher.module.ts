@@ -11,6 +11,7 @@ import { createCodeQueueConsumer } from '../../queue/code-queue-consumer.factory
 import { WatcherOpsModule } from '../../observability/watcher-ops.module.js';
 import { SecretsModule } from '../../secrets/secrets.module.js';
 import { metricsTokenFromSecrets } from '../../secrets/metrics-token.provider.js';
+import { ClockModule } from '../../common/clock.js';
 
 /** The watcher's root module: config, logging, the code table and the receive loop. No HTTP. */
 @Module({})
@@ -20,6 +21,7 @@ export class WatcherModule {
       module: WatcherModule,
       imports: [
         AppConfigModule.forRoot(config),
+        ClockModule,
         LoggingModule.forRoot({ batch: false }),
         SecretsModule,
         CodeTableModule,
