@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineConfigSection } from '../config/config-section.js';
+import { redisConfigSection } from '../redis/redis.config.js';
 import { authBearerShape, type AuthBearerSettings, deriveAuthBearer, refineAuthBearer } from './auth-bearer.config.js';
 import { authIdpShape, type AuthIdpSettings, deriveAuthIdp, refineAuthIdp } from './auth-idp.config.js';
 import { authSessionShape, type AuthSessionSettings, deriveAuthSession, refineAuthCookie, refineAuthSessionStore } from './auth-session.config.js';
@@ -42,5 +43,9 @@ export const authConfigSection = defineConfigSection(
       ...deriveAuthSession(v, idp),
       ...deriveRoutePolicy(v),
     } satisfies Omit<AuthConfig, 'enabled' | 'redirectUri'>);
+  },
+  {
+    // Sessions cannot be read without their store: readiness fails while it is down.
+    needs: (auth) => (auth.enabled && auth.sessionStore === 'redis' ? [{ section: redisConfigSection, by: 'AUTH_SESSION_STORE=redis', essential: true }] : []),
   },
 );

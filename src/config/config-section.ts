@@ -1,7 +1,57 @@
-import { type ConfigFactory, type ConfigFactoryKeyHost, type ConfigObject, getConfigToken, registerAs } from '@nestjs/config';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { type ConfigFactory, type ConfigFactoryKeyHost, type ConfigObject, ConfigService, getConfigToken, registerAs } from '@nestjs/config';
 import { z } from 'zod';
+import { parseSection } from './load-config.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * What a section may read of the others while it is built or checked: their validated values (a
+ * section read this way is parsed on demand, so it needs no list order). A section never parses
+ * another's variables: it reads what that section made of them.
+ */
+export interface ConfigReader {
+  get<T extends object>(section: ConfigSection<T>): T;
+}
+
+/** "This capability needs that section configured": e.g. THROTTLE_STORE=redis needs the Redis connection. */
+export interface ConfigNeed {
+  readonly section: ConfigSection<object>;
+  /** Who needs it, for messages (`THROTTLE_STORE=redis`). */
+  readonly by: string;
+  /** The needer cannot work without it (rather than degrading while it is down). */
+  readonly essential: boolean;
+}
+
+/** Problems a rule found, each `VARIABLE: what is wrong`. */
+export type ConfigCheck<T> = (value: T, config: ConfigReader) => string[];
+
+export type ConfigResult<T> = { ok: true; value: T } | { ok: false; problems: string[] };
+
+export interface ConfigSectionOptions<T extends object> {
+  /**
+   * The sections whose values this one reads (in `build`, `checks` or `needs`): they are validated
+   * first, so their problems are reported even when this section's own variables are bad.
+   */
+  readonly reads?: ReadonlyArray<ConfigSection<object>>;
+  /** Variables `build` reads from `env` beside the schema's own keys (aliases). */
+  readonly variables?: readonly string[];
+  /** Families of variables read by prefix (e.g. `SECRET_` for local secrets). */
+  readonly variablePrefixes?: readonly string[];
+  /**
+   * Rules over the built value and other sections' values, run once every section is built (a
+   * rule that spans sections is declared by the section that needs it).
+   */
+  readonly checks?: ReadonlyArray<ConfigCheck<T>>;
+  /** Sections this one needs configured, given its value (the needed section is told, see `complete`). */
+  readonly needs?: (value: T, config: ConfigReader) => readonly ConfigNeed[];
+  /**
+   * For a section others may need: its value completed with what they need of it (e.g. Redis learns
+   * it is in use and by whom), or the problems when it cannot serve them. Runs in every process
+   * that loads the section, with an empty list when nothing needs it.
+   */
+  readonly complete?: (value: T, needs: readonly ConfigNeed[]) => ConfigResult<T>;
+}
 
 /**
  * One capability's slice of the configuration: the variables it reads (a zod schema, so they are
@@ -10,6 +60,9 @@ export type Env = Readonly<Record<string, string | undefined>>;
  * `@Inject(section.KEY)`; the class is also registered as an alias of that provider, so a
  * consumer writes `constructor(private readonly config: QueueConfig)` (class = DI token and type,
  * like an abstract class contract).
+ *
+ * A capability's module imports `section.forFeature()`: that declares the section (the process
+ * validates every declared section before Nest starts, see `configSectionsOf`) and provides its class.
  */
 export interface ConfigSection<T extends object> {
   readonly token: abstract new (...args: never[]) => T;
@@ -21,37 +74,94 @@ export interface ConfigSection<T extends object> {
   readonly variables: readonly string[];
   /** Families of variables read by prefix (e.g. `SECRET_` for local secrets). */
   readonly variablePrefixes: readonly string[];
-  parse(env: Env): { ok: true; value: T } | { ok: false; problems: string[] };
+  /** Whether other sections may need this one (it has `complete`). */
+  readonly completes: boolean;
+  /** The sections this one reads (`options.reads`). */
+  readonly reads: ReadonlyArray<ConfigSection<object>>;
+  /**
+   * This section alone (with what it reads of others): its own variables validated, its value
+   * built and its own checks run. `loadConfig` validates a whole process's sections at once.
+   */
+  parse(env: Env): ConfigResult<T>;
+  /** Step one of `parse`: the schema and `build`, reading other sections through `config`. */
+  build(env: Env, config: ConfigReader): ConfigResult<T>;
+  /** Step two: what this section needs of others (`options.needs`). */
+  needs(value: T, config: ConfigReader): readonly ConfigNeed[];
+  /** Step three, for a section others may need (`options.complete`). */
+  complete(value: T, needs: readonly ConfigNeed[]): ConfigResult<T>;
+  /** Step four: the section's own rules (`options.checks`). */
+  check(value: T, config: ConfigReader): string[];
   /**
    * The namespace as a @nestjs/config config factory for `ConfigModule.forRoot({ load })`, over a
-   * value `parse` already validated (validation runs once, for every section, before Nest starts).
+   * value `loadConfig` already validated (validation runs once, for every section, before Nest starts).
    */
   registerAs(value: T): ConfigFactory & ConfigFactoryKeyHost<ConfigObject>;
+  /** For a capability module's `imports`: declares this section and provides its class there. */
+  forFeature(): DynamicModule;
 }
+
+/** The marker `configSectionsOf` finds on a module that declared a section. */
+export const DECLARED_SECTION = Symbol('config section');
+
+/** The module `forFeature` returns: it only carries the section's class provider. */
+@Module({})
+export class ConfigSectionModule {}
 
 export function defineConfigSection<S extends z.ZodType, T extends object>(
   name: string,
   token: abstract new (...args: never[]) => T,
   schema: S,
-  build: (vars: z.output<S>, env: Env) => T,
-  /** Variables `build` reads from `env` beside the schema's own keys (aliases, prefixes). */
-  extra: { variables?: readonly string[]; variablePrefixes?: readonly string[] } = {},
+  build: (vars: z.output<S>, env: Env, config: ConfigReader) => T,
+  options: ConfigSectionOptions<T> = {},
 ): ConfigSection<T> {
-  return {
+  const section: ConfigSection<T> = {
     token,
     name,
     KEY: getConfigToken(name),
-    variables: [...new Set([...schemaVariables(schema), ...(extra.variables ?? [])])],
-    variablePrefixes: extra.variablePrefixes ?? [],
+    variables: [...new Set([...schemaVariables(schema), ...(options.variables ?? [])])],
+    variablePrefixes: options.variablePrefixes ?? [],
+    completes: options.complete !== undefined,
+    reads: options.reads ?? [],
     parse(env) {
+      return parseSection(section, env);
+    },
+    build(env, config) {
       const result = schema.safeParse(env);
-      if (!result.success) {
-        return { ok: false, problems: result.error.issues.map(describeIssue) };
-      }
-      return { ok: true, value: Object.freeze(build(result.data, env)) };
+      if (!result.success) return { ok: false, problems: result.error.issues.map(describeIssue) };
+      return { ok: true, value: build(result.data, env, declared(section, config)) };
+    },
+    needs(value, config) {
+      return options.needs?.(value, declared(section, config)) ?? [];
+    },
+    complete(value, needs) {
+      return options.complete ? options.complete(value, needs) : { ok: true, value };
+    },
+    check(value, config) {
+      return (options.checks ?? []).flatMap((check) => check(value, declared(section, config)));
     },
     registerAs(value) {
       return registerAs(name, (): ConfigObject => value);
+    },
+    forFeature() {
+      return {
+        module: ConfigSectionModule,
+        providers: [{ provide: token, inject: [ConfigService], useFactory: (config: ConfigService) => config.get(name) }],
+        exports: [token],
+        [DECLARED_SECTION]: section,
+      } as DynamicModule;
+    },
+  };
+  return section;
+}
+
+/** `config` limited to the sections `section` declared it reads. */
+function declared(section: ConfigSection<object>, config: ConfigReader): ConfigReader {
+  return {
+    get<R extends object>(other: ConfigSection<R>): R {
+      if (!section.reads.includes(other as ConfigSection<object>)) {
+        throw new Error(`Config section "${section.name}" reads "${other.name}" without declaring it (options.reads)`);
+      }
+      return config.get(other);
     },
   };
 }

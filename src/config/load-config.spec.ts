@@ -2,6 +2,8 @@ import { loadConfig } from './load-config.js';
 import { API_CONFIG_SECTIONS } from '../apps/api/api.sections.js';
 import { ConfigValidationError } from './config.errors.js';
 import { httpConfigSection } from './http.config.js';
+import { runtimeConfigSection } from './runtime.config.js';
+import { rateLimitConfigSection } from '../rate-limit/rate-limit.config.js';
 import { secretsConfigSection } from '../secrets/secrets.config.js';
 import { queueConfigSection } from '../queue/queue.config.js';
 import { numberApiConfigSection } from '../number-api/number-api.config.js';
@@ -30,7 +32,7 @@ describe('loadConfig', () => {
     expect(config.get(secretsConfigSection)).toMatchObject({ provider: 'keyvault', keyVaultUrl: SAMPLE_ENV.KEY_VAULT_URL });
     expect(config.get(queueConfigSection)).toMatchObject({ queueUrl: SAMPLE_ENV.STORAGE_QUEUE_URL, queueName: 'code-requests', encoding: 'plain' });
     expect(config.get(numberApiConfigSection)).toMatchObject({ secretName: 'third-party-api-key', timeoutMs: 3000 });
-    expect(config.get(httpConfigSection)).toMatchObject({ port: 3000, nodeEnv: 'development', throttleLimit: 100, throttleTtlMs: 60_000 });
+    expect({ ...config.get(httpConfigSection), ...config.get(runtimeConfigSection), ...config.get(rateLimitConfigSection) }).toMatchObject({ port: 3000, nodeEnv: 'development', throttleLimit: 100, throttleTtlMs: 60_000 });
   });
 
   it('names every bad or missing variable at once', () => {

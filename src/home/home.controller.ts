@@ -11,7 +11,7 @@ import { ownerOf } from '../codes/code-owner.js';
 import { VerificationService } from '../verification/verification.service.js';
 import { verifierOf } from '../verification/verification.controller.js';
 import { TooManyAttemptsError } from '../verification/verification.errors.js';
-import { VerifyThrottled } from '../verification/verification.throttler.js';
+import { VerifyThrottled } from '../rate-limit/rate-limits.js';
 import { AppError } from '../common/app-error.js';
 import { crossSiteReason } from '../auth/same-origin.js';
 

@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { SecretsService } from '../secrets/secrets.service.js';
-import { RedisConfig } from './redis.config.js';
+import { RedisConfig, redisConfigSection } from './redis.config.js';
 import { RedisConnection } from './redis-connection.js';
 import { RedisHealthIndicator } from './redis.health.js';
 import { Clock, ClockModule } from '../common/clock.js';
@@ -11,7 +11,7 @@ import { Clock, ClockModule } from '../common/clock.js';
  */
 @Global()
 @Module({
-  imports: [ClockModule],
+  imports: [redisConfigSection.forFeature(), ClockModule],
   providers: [
     { provide: RedisConnection, inject: [RedisConfig, Clock, SecretsService], useFactory: (c: RedisConfig, clock: Clock, s: SecretsService) => new RedisConnection(c, clock, s) },
     RedisHealthIndicator,

@@ -6,7 +6,7 @@ import { ownerOf } from '../codes/code-owner.js';
 import { VerificationService } from './verification.service.js';
 import { verifyCodeRequestSchema, VerifyCodeRequestDto, VerifyCodeResultDto } from './verification.dto.js';
 import { InvalidVerifyRequestError } from './verification.errors.js';
-import { VerifyThrottled } from './verification.throttler.js';
+import { VerifyThrottled } from '../rate-limit/rate-limits.js';
 import { IdentifyCaller } from '../auth/auth.decorators.js';
 
 @ApiTags('codes')

@@ -9,6 +9,7 @@ import type { Env } from '../../config/config-section.js';
 import { loadConfig } from '../../config/load-config.js';
 import { API_CONFIG_SECTIONS } from './api.sections.js';
 import { httpConfigSection } from '../../config/http.config.js';
+import { runtimeConfigSection } from '../../config/runtime.config.js';
 import { mountTiniAppBodyReader } from '../../tiniapp/tiniapp.module.js';
 import { cookieMiddleware } from '../../auth/request-cookies.js';
 
@@ -33,7 +34,7 @@ export async function createApp(env: Env): Promise<NestExpressApplication> {
   app.set('etag', false);
   mountTiniAppBodyReader(app, config); // before Nest's global JSON parser, which app.listen() adds
   // Browsers on plain-http local development must not be told to upgrade to https.
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: http.isProduction ? [] : null } } }));
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.get(runtimeConfigSection).isProduction ? [] : null } } }));
   if (http.docsEnabled) {
     const document = SwaggerModule.createDocument(
       app,

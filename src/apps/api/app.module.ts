@@ -1,24 +1,17 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { APP_FILTER } from '@nestjs/core';
 import { AppConfigModule } from '../../config/config.module.js';
 import type { LoadedConfig } from '../../config/load-config.js';
-import { HttpConfig } from '../../config/http.config.js';
-import { Clock, ClockModule } from '../../common/clock.js';
 import { LoggingModule } from '../../common/logging.module.js';
 import { AppExceptionFilter } from '../../common/app-exception.filter.js';
-import { createThrottlerStorage } from '../../common/throttler-storage.factory.js';
-import { ThrottleConfig } from '../../common/throttler.config.js';
 import { RedisModule } from '../../redis/redis.module.js';
-import { RedisConnection } from '../../redis/redis-connection.js';
+import { RateLimitModule } from '../../rate-limit/rate-limit.module.js';
 import { SecretsModule } from '../../secrets/secrets.module.js';
 import { CodesModule } from '../../codes/codes.module.js';
 import { HealthModule } from '../../health/health.module.js';
 import { HomeModule } from '../../home/home.module.js';
 import { AuthModule } from '../../auth/auth.module.js';
 import { VerificationModule } from '../../verification/verification.module.js';
-import { VerificationConfig } from '../../verification/verification.config.js';
-import { verifyThrottler } from '../../verification/verification.throttler.js';
 import { TiniAppModule } from '../../tiniapp/tiniapp.module.js';
 import { ObservabilityModule } from '../../observability/observability.module.js';
 import { metricsTokenFromSecrets } from '../../secrets/metrics-token.provider.js';
@@ -31,17 +24,9 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
-        ClockModule,
         LoggingModule.forRoot({ batch: true }),
         RedisModule,
-        ThrottlerModule.forRootAsync({
-          inject: [HttpConfig, VerificationConfig, ThrottleConfig, RedisConnection, Clock],
-          useFactory: (http: HttpConfig, verification: VerificationConfig, throttle: ThrottleConfig, redis: RedisConnection, clock: Clock) => ({
-            throttlers: [{ limit: http.throttleLimit, ttl: http.throttleTtlMs }, verifyThrottler(verification)],
-            // THROTTLE_STORE: per process (memory) or shared by all replicas (redis, fail-open).
-            storage: createThrottlerStorage(throttle, redis, clock),
-          }),
-        }),
+        RateLimitModule,
         SecretsModule,
         CodesModule,
         HealthModule,
@@ -52,10 +37,7 @@ export class AppModule {
         // Routes exist only when configured; otherwise /auth_* answer 404.
         ...TiniAppModule.whenEnabled(config),
       ],
-      providers: [
-        { provide: APP_GUARD, useClass: ThrottlerGuard },
-        { provide: APP_FILTER, useClass: AppExceptionFilter },
-      ],
+      providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],
     };
   }
 }

@@ -1,13 +1,11 @@
 import { type DynamicModule, Controller, Get, Module, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { SkipThrottle, ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { APP_FILTER } from '@nestjs/core';
+import { SkipThrottle } from '@nestjs/throttler';
 import { ApiTags } from '@nestjs/swagger';
 import { AppConfigModule } from '../../config/config.module.js';
 import type { LoadedConfig } from '../../config/load-config.js';
-import { HttpConfig } from '../../config/http.config.js';
-import { Clock, ClockModule } from '../../common/clock.js';
 import { LoggingModule } from '../../common/logging.module.js';
 import { AppExceptionFilter } from '../../common/app-exception.filter.js';
 import { SecretsModule } from '../../secrets/secrets.module.js';
@@ -15,10 +13,8 @@ import { SecretsService } from '../../secrets/secrets.service.js';
 import { secretsHealth } from '../../secrets/secrets.health.js';
 import { readinessReport, statusOnly } from '../../health/health-report.js';
 import { TiniAppModule } from '../../tiniapp/tiniapp.module.js';
-import { ThrottleConfig } from '../../common/throttler.config.js';
-import { createThrottlerStorage } from '../../common/throttler-storage.factory.js';
-import { RedisConnection } from '../../redis/redis-connection.js';
 import { RedisModule } from '../../redis/redis.module.js';
+import { RateLimitModule } from '../../rate-limit/rate-limit.module.js';
 
 /** Liveness and readiness for the standalone backend, through terminus like the API: ready once the client secret is loaded. */
 @ApiTags('health')
@@ -53,25 +49,15 @@ export class TiniAppBackendModule {
       module: TiniAppBackendModule,
       imports: [
         AppConfigModule.forRoot(config),
-        ClockModule,
         LoggingModule.forRoot({ batch: true }),
         RedisModule,
-        ThrottlerModule.forRootAsync({
-          inject: [HttpConfig, ThrottleConfig, RedisConnection, Clock],
-          useFactory: (http: HttpConfig, throttle: ThrottleConfig, redis: RedisConnection, clock: Clock) => ({
-            throttlers: [{ limit: http.throttleLimit, ttl: http.throttleTtlMs }],
-            storage: createThrottlerStorage(throttle, redis, clock),
-          }),
-        }),
+        RateLimitModule,
         SecretsModule,
         TerminusModule.forRoot({ logger: false }),
         TiniAppModule,
       ],
       controllers: [TiniAppBackendHealthController],
-      providers: [
-        { provide: APP_GUARD, useClass: ThrottlerGuard },
-        { provide: APP_FILTER, useClass: AppExceptionFilter },
-      ],
+      providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],
     };
   }
 }

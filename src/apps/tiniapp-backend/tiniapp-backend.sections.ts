@@ -1,8 +1,10 @@
 import type { ConfigSection } from '../../config/config-section.js';
 import { httpConfigSection } from '../../config/http.config.js';
+import { runtimeConfigSection } from '../../config/runtime.config.js';
+import { loggingConfigSection } from '../../common/logging.config.js';
 import { secretsConfigSection } from '../../secrets/secrets.config.js';
 import { tiniAppConfigSection } from '../../tiniapp/tiniapp.config.js';
-import { throttleConfigSection } from '../../common/throttler.config.js';
+import { rateLimitConfigSection } from '../../rate-limit/rate-limit.config.js';
 import { redisConfigSection } from '../../redis/redis.config.js';
 
 /**
@@ -10,10 +12,12 @@ import { redisConfigSection } from '../../redis/redis.config.js';
  * 004 deploys to Cloud Run, which has no number API or Azure queue to configure.
  */
 export const TINIAPP_BACKEND_CONFIG_SECTIONS: ReadonlyArray<ConfigSection<object>> = [
+  runtimeConfigSection,
   httpConfigSection,
+  loggingConfigSection,
   secretsConfigSection,
   tiniAppConfigSection,
   // THROTTLE_STORE=memory (default) or redis with REDIS_URL, as the API.
-  throttleConfigSection,
+  rateLimitConfigSection,
   redisConfigSection,
 ];

@@ -1,5 +1,7 @@
 import type { ConfigSection } from '../../config/config-section.js';
 import { httpConfigSection } from '../../config/http.config.js';
+import { runtimeConfigSection } from '../../config/runtime.config.js';
+import { loggingConfigSection } from '../../common/logging.config.js';
 import { queueConfigSection } from '../../queue/queue.config.js';
 import { codeTableConfigSection } from '../../code-table/code-table.config.js';
 import { watcherConfigSection } from '../../watcher/watcher.config.js';
@@ -8,7 +10,9 @@ import { observabilityConfigSection } from '../../observability/observability.co
 
 /** The watcher's configuration: the same sections (and variables) as the API where they overlap. */
 export const WATCHER_CONFIG_SECTIONS: ReadonlyArray<ConfigSection<object>> = [
+  runtimeConfigSection,
   httpConfigSection,
+  loggingConfigSection,
   queueConfigSection,
   codeTableConfigSection,
   watcherConfigSection,

@@ -3,11 +3,11 @@ import { Logger } from '@nestjs/common';
 import { startRedis, type RedisServerHandle } from '../../test/support/redis.js';
 import { RedisConnection } from '../redis/redis-connection.js';
 import { redisConfigSection } from '../redis/redis.config.js';
-import { FixedWindowThrottlerStorage } from './fixed-window-throttler.storage.js';
-import { RedisThrottlerStorage } from './redis-throttler.storage.js';
-import { createThrottlerStorage } from './throttler-storage.factory.js';
-import { throttleConfigSection } from './throttler.config.js';
-import { SystemClock } from './clock.js';
+import { FixedWindowThrottlerStorage } from './fixed-window.storage.js';
+import { RedisThrottlerStorage } from './redis.storage.js';
+import { createRateLimitStorage as createThrottlerStorage } from './rate-limit-storage.factory.js';
+import { rateLimitConfigSection as throttleConfigSection } from './rate-limit.config.js';
+import { SystemClock } from '../common/clock.js';
 
 const connectionTo = (url: string) => {
   const r = redisConfigSection.parse({ THROTTLE_STORE: 'redis', REDIS_URL: url, REDIS_COMMAND_TIMEOUT_MS: '300' });

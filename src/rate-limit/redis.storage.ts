@@ -3,8 +3,8 @@ import type { ThrottlerStorage } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import type { RedisConnection } from '../redis/redis-connection.js';
 import { RateLimitedLog } from '../redis/rate-limited-log.js';
-import { FixedWindowThrottlerStorage, type ThrottlerStorageRecord } from './fixed-window-throttler.storage.js';
-import type { Clock } from './clock.js';
+import { FixedWindowThrottlerStorage, type ThrottlerStorageRecord } from './fixed-window.storage.js';
+import type { Clock } from '../common/clock.js';
 
 /**
  * Rate-limit counters shared by every replica, in Redis (@nest-lab/throttler-storage-redis' Lua

@@ -1,12 +1,12 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { RedisConnection } from '../redis/redis-connection.js';
-import { FixedWindowThrottlerStorage } from './fixed-window-throttler.storage.js';
-import { RedisThrottlerStorage } from './redis-throttler.storage.js';
-import type { ThrottleConfig } from './throttler.config.js';
-import type { Clock } from './clock.js';
+import { FixedWindowThrottlerStorage } from './fixed-window.storage.js';
+import { RedisThrottlerStorage } from './redis.storage.js';
+import type { RateLimitConfig } from './rate-limit.config.js';
+import type { Clock } from '../common/clock.js';
 
 /** Builds only the storage THROTTLE_STORE names (no Redis client for `memory`). */
-export function createThrottlerStorage(config: ThrottleConfig, redis: RedisConnection, clock: Clock): ThrottlerStorage {
+export function createRateLimitStorage(config: Pick<RateLimitConfig, 'store'>, redis: RedisConnection, clock: Clock): ThrottlerStorage {
   switch (config.store) {
     case 'memory':
       return new FixedWindowThrottlerStorage(clock);

@@ -1,6 +1,6 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import type { Clock } from './clock.js';
+import type { Clock } from '../common/clock.js';
 
 interface Window {
   count: number;

@@ -1,4 +1,4 @@
-import { FixedWindowThrottlerStorage } from './fixed-window-throttler.storage.js';
+import { FixedWindowThrottlerStorage } from './fixed-window.storage.js';
 import { clockOf } from '../../test/support/clock.js';
 
 describe('FixedWindowThrottlerStorage', () => {

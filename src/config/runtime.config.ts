@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { defineConfigSection, optionalUrl } from './config-section.js';
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+
+/**
+ * What every capability may ask about the process: whether it runs in production (NODE_ENV), and
+ * the public base URL it is served at (PUBLIC_BASE_URL: redirect URIs, same-origin checks and
+ * cookie defaults are built from it, never from a request's Host header). One owner for both, so
+ * no other section parses them.
+ */
+export class RuntimeConfig {
+  readonly nodeEnv!: (typeof NODE_ENVS)[number];
+  /** As set; undefined when PUBLIC_BASE_URL is not set. */
+  readonly publicBaseUrl?: string;
+  get isProduction(): boolean {
+    return this.nodeEnv === 'production';
+  }
+}
+
+export const runtimeConfigSection = defineConfigSection(
+  'runtime',
+  RuntimeConfig,
+  z.object({
+    NODE_ENV: z.enum(NODE_ENVS).default('development'),
+    PUBLIC_BASE_URL: optionalUrl(),
+  }),
+  (v) => Object.assign(Object.create(RuntimeConfig.prototype) as RuntimeConfig, { nodeEnv: v.NODE_ENV, publicBaseUrl: v.PUBLIC_BASE_URL }),
+);
