@@ -1,6 +1,7 @@
 import { Global, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { AuthConfig } from './auth.config.js';
+import { AuthConfig, authConfigSection } from './auth.config.js';
+import { RedisModule } from '../redis/redis.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { BearerTokenValidator } from './bearer-token.validator.js';
@@ -19,6 +20,7 @@ import { RedisConnection } from '../redis/redis-connection.js';
  */
 @Global()
 @Module({
+  imports: [authConfigSection.forFeature(), RedisModule],
   controllers: [AuthController],
   providers: [
     { provide: RoleMapper, inject: [AuthConfig], useFactory: createRoleMapper },

@@ -4,12 +4,13 @@ import { QueueModule } from '../queue/queue.module.js';
 import { CodeTableModule } from '../code-table/code-table.module.js';
 import { CodesController } from './codes.controller.js';
 import { CodesService } from './codes.service.js';
+import { codesConfigSection } from './codes.config.js';
 import { ClockModule } from '../common/clock.js';
 
 @Module({
-  imports: [ClockModule, NumberApiModule, QueueModule, CodeTableModule],
+  imports: [codesConfigSection.forFeature(), ClockModule, NumberApiModule, QueueModule, CodeTableModule],
   controllers: [CodesController],
   providers: [CodesService],
-  exports: [NumberApiModule, QueueModule, CodesService],
+  exports: [CodesService],
 })
 export class CodesModule {}

@@ -96,10 +96,14 @@ export function flushAtOrAbove(destination: SonicBoom, minLevel: number): NonNul
   };
 }
 
-/** What one LoggingModule instance made, so that its app's close flushes its own destination. */
+/** What one app's logger made, so that its app's close flushes its own destination. */
 class LogDestinations {
   readonly json: SonicBoom[] = [];
 }
+
+/** One LogDestinations per app: provided in the logger's scope and in LoggingModule's. */
+@Module({ providers: [LogDestinations], exports: [LogDestinations] })
+class LogDestinationsModule {}
 
 /**
  * LOG_FORMAT=pretty: pino-pretty through a worker transport, for local reading. Otherwise JSON to
@@ -151,16 +155,17 @@ export class LoggingModule implements OnApplicationShutdown {
   constructor(private readonly made: LogDestinations) {}
 
   static forRoot(options: { batch: boolean }): DynamicModule {
-    const made = new LogDestinations();
     return {
       module: LoggingModule,
-      providers: [{ provide: LogDestinations, useValue: made }],
       imports: [
         loggingConfigSection.forFeature(),
+        LogDestinationsModule,
         LoggerModule.forRootAsync({
-          imports: [loggingConfigSection.forFeature()],
-          inject: [LoggingConfig],
-          useFactory: (logging: LoggingConfig) => ({ pinoHttp: withDestination(logging, pinoHttpOptions(logging), options.batch, made) }),
+          imports: [loggingConfigSection.forFeature(), LogDestinationsModule],
+          inject: [LoggingConfig, LogDestinations],
+          useFactory: (logging: LoggingConfig, made: LogDestinations) => ({
+            pinoHttp: withDestination(logging, pinoHttpOptions(logging), options.batch, made),
+          }),
         }),
       ],
     };

@@ -16,6 +16,6 @@ import { Clock, ClockModule } from '../common/clock.js';
     { provide: RedisConnection, inject: [RedisConfig, Clock, SecretsService], useFactory: (c: RedisConfig, clock: Clock, s: SecretsService) => new RedisConnection(c, clock, s) },
     RedisHealthIndicator,
   ],
-  exports: [RedisConnection, RedisHealthIndicator],
+  exports: [RedisConnection],
 })
 export class RedisModule {}

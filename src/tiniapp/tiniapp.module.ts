@@ -1,6 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { when } from '../config/module-sections.js';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { LoadedConfig } from '../config/load-config.js';
 import { HttpModule } from '@nestjs/axios';
@@ -14,11 +15,12 @@ import { ClockModule } from '../common/clock.js';
 
 /**
  * The seed 004 Tini App auth backend: /auth_exchange, /auth_refresh, /auth_info, signing each call
- * to Tiki over keep-alive connections. Imported only when TiniAppConfig.enabled (see AppModule);
+ * to Tiki over keep-alive connections. The API imports it only when TiniAppConfig.enabled (see AppModule);
  * its body reader is mounted by createApp.
  */
 @Module({
   imports: [
+    tiniAppConfigSection.forFeature(),
     ClockModule,
     HttpModule.registerAsync({
       inject: [TiniAppConfig],
@@ -35,9 +37,9 @@ import { ClockModule } from '../common/clock.js';
   ],
 })
 export class TiniAppModule {
-  /** `[TiniAppModule]` when the Tini App backend is configured, `[]` otherwise (routes answer 404). */
-  static whenEnabled(config: LoadedConfig): Array<typeof TiniAppModule> {
-    return enabledConfig(config) ? [TiniAppModule] : [];
+  /** For a process root: this module only when the Tini App backend is configured (otherwise its routes answer 404). */
+  static whenConfigured(): DynamicModule {
+    return when(tiniAppConfigSection, (tiniApp) => tiniApp.enabled, TiniAppModule);
   }
 }
 

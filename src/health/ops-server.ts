@@ -1,19 +1,24 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { bearerMatches } from './metrics.controller.js';
-import type { ObservabilityConfig } from './observability.config.js';
-import type { Telemetry } from './telemetry.js';
+import type { HealthCheckResult } from '@nestjs/terminus';
+import type { MetricsToken } from '../observability/metrics-token.js';
+import type { ObservabilityConfig } from '../observability/observability.config.js';
+import type { Telemetry } from '../observability/telemetry.js';
+import type { StatusSink } from './health-report.js';
 
 export interface OpsServerOptions {
   host: string;
   port: number;
   config: ObservabilityConfig;
   telemetry: Telemetry;
-  /** The liveness report (terminus' HealthCheckResult in the watcher): `ok` picks 200 or 503. */
-  live: () => Promise<{ ok: boolean; body: unknown }>;
+  /** Liveness and readiness: the process's HealthService. */
+  health: {
+    live(): Promise<HealthCheckResult>;
+    ready(authorization: string | undefined, res: StatusSink): Promise<HealthCheckResult>;
+  };
   /** The scrape token, for METRICS_AUTH=token (read from the secret store). */
-  metricsToken?: () => Promise<string>;
+  metricsToken?: Pick<MetricsToken, 'allows'>;
 }
 
 export interface OpsServer {
@@ -23,8 +28,8 @@ export interface OpsServer {
 
 /**
  * The operations listener of a process with no HTTP API of its own (the queue watcher): the same
- * `/health/live` and `/metrics` routes as the API, on PORT, so probes, the image's HEALTHCHECK and
- * Prometheus treat every process of the image alike.
+ * `/health/live`, `/health/ready` and `/metrics` routes as the API, on OPS_PORT, so probes, the
+ * image's HEALTHCHECK and Prometheus treat every process of the image alike.
  */
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
   const server: Server = createServer((req, res) => {
@@ -47,14 +52,16 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
 async function handle(options: OpsServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
   if (req.method !== 'GET') return json(res, 405, { error: 'METHOD_NOT_ALLOWED', message: 'Only GET is served here.' });
-  if (path === '/health/live' || path === '/health/ready') {
-    const { ok, body } = await options.live();
-    return json(res, ok ? 200 : 503, body);
+  if (path === '/health/live') return json(res, 200, await options.health.live());
+  if (path === '/health/ready') {
+    let status = 200;
+    const body = await options.health.ready(req.headers.authorization, { status: (code: number) => (status = code) });
+    return json(res, status, body);
   }
   if (path === '/metrics' && options.config.metricsEnabled) {
     if (options.config.metricsAuth === 'token') {
-      const expected = options.metricsToken ? await options.metricsToken() : undefined;
-      if (!expected || !bearerMatches(req.headers.authorization, expected)) {
+      const allowed = options.metricsToken ? await options.metricsToken.allows(req.headers.authorization).catch(() => false) : false;
+      if (!allowed) {
         res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
         return json(res, 401, { error: 'UNAUTHORIZED', message: 'Metrics need a valid bearer token.' });
       }

@@ -1,4 +1,4 @@
-import { bearerMatches } from './metrics.controller.js';
+import { bearerMatches } from './metrics-token.js';
 
 describe('bearerMatches', () => {
   it.each([
