@@ -23,12 +23,12 @@ export interface ConfigNeed {
   readonly essential: boolean;
 }
 
-/** Problems a rule found, each `VARIABLE: what is wrong`. */
-export type ConfigCheck<T> = (value: T, config: ConfigReader) => string[];
+/** Problems a rule found, each `VARIABLE: what is wrong`; `vars` are the section's own parsed variables. */
+export type ConfigCheck<T, V = Record<string, unknown>> = (value: T, config: ConfigReader, vars: V) => string[];
 
 export type ConfigResult<T> = { ok: true; value: T } | { ok: false; problems: string[] };
 
-export interface ConfigSectionOptions<T extends object> {
+export interface ConfigSectionOptions<T extends object, V = Record<string, unknown>> {
   /**
    * The sections whose values this one reads (in `build`, `checks` or `needs`): they are validated
    * first, so their problems are reported even when this section's own variables are bad.
@@ -42,7 +42,7 @@ export interface ConfigSectionOptions<T extends object> {
    * Rules over the built value and other sections' values, run once every section is built (a
    * rule that spans sections is declared by the section that needs it).
    */
-  readonly checks?: ReadonlyArray<ConfigCheck<T>>;
+  readonly checks?: ReadonlyArray<ConfigCheck<T, V>>;
   /** Sections this one needs configured, given its value (the needed section is told, see `complete`). */
   readonly needs?: (value: T, config: ConfigReader) => readonly ConfigNeed[];
   /**
@@ -83,14 +83,14 @@ export interface ConfigSection<T extends object> {
    * built and its own checks run. `loadConfig` validates a whole process's sections at once.
    */
   parse(env: Env): ConfigResult<T>;
-  /** Step one of `parse`: the schema and `build`, reading other sections through `config`. */
-  build(env: Env, config: ConfigReader): ConfigResult<T>;
+  /** Step one of `parse`: the schema and `build`, reading other sections through `config`; `vars` go to `check`. */
+  build(env: Env, config: ConfigReader): { ok: true; value: T; vars: unknown } | { ok: false; problems: string[] };
   /** Step two: what this section needs of others (`options.needs`). */
   needs(value: T, config: ConfigReader): readonly ConfigNeed[];
   /** Step three, for a section others may need (`options.complete`). */
   complete(value: T, needs: readonly ConfigNeed[]): ConfigResult<T>;
   /** Step four: the section's own rules (`options.checks`). */
-  check(value: T, config: ConfigReader): string[];
+  check(value: T, config: ConfigReader, vars: unknown): string[];
   /**
    * The namespace as a @nestjs/config config factory for `ConfigModule.forRoot({ load })`, over a
    * value `loadConfig` already validated (validation runs once, for every section, before Nest starts).
@@ -112,7 +112,7 @@ export function defineConfigSection<S extends z.ZodType, T extends object>(
   token: abstract new (...args: never[]) => T,
   schema: S,
   build: (vars: z.output<S>, env: Env, config: ConfigReader) => T,
-  options: ConfigSectionOptions<T> = {},
+  options: ConfigSectionOptions<T, z.output<S>> = {},
 ): ConfigSection<T> {
   const section: ConfigSection<T> = {
     token,
@@ -128,7 +128,7 @@ export function defineConfigSection<S extends z.ZodType, T extends object>(
     build(env, config) {
       const result = schema.safeParse(env);
       if (!result.success) return { ok: false, problems: result.error.issues.map(describeIssue) };
-      return { ok: true, value: build(result.data, env, declared(section, config)) };
+      return { ok: true, value: build(result.data, env, declared(section, config)), vars: result.data };
     },
     needs(value, config) {
       return options.needs?.(value, declared(section, config)) ?? [];
@@ -136,8 +136,8 @@ export function defineConfigSection<S extends z.ZodType, T extends object>(
     complete(value, needs) {
       return options.complete ? options.complete(value, needs) : { ok: true, value };
     },
-    check(value, config) {
-      return (options.checks ?? []).flatMap((check) => check(value, declared(section, config)));
+    check(value, config, vars) {
+      return (options.checks ?? []).flatMap((check) => check(value, declared(section, config), vars as z.output<S>));
     },
     registerAs(value) {
       return registerAs(name, (): ConfigObject => value);

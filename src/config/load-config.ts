@@ -41,6 +41,8 @@ const FAILED = Symbol('failed');
 class ConfigRun implements ConfigReader {
   readonly problems: string[] = [];
   private readonly values = new Map<ConfigSection<object>, object | typeof FAILED>();
+  /** Each built section's own parsed variables, for its checks. */
+  private readonly vars = new Map<ConfigSection<object>, unknown>();
   private readonly building: ConfigSection<object>[] = [];
 
   constructor(private readonly env: Env) {}
@@ -69,6 +71,7 @@ class ConfigRun implements ConfigReader {
       }
       const value = Object.freeze(result.value);
       this.values.set(key, value);
+      this.vars.set(key, result.vars);
       return value;
     } catch (error) {
       if (!(error instanceof SectionFailed)) throw error;
@@ -112,7 +115,7 @@ class ConfigRun implements ConfigReader {
     for (const section of sections) {
       const value = this.values.get(section);
       if (value === undefined || value === FAILED) continue;
-      this.problems.push(...this.guarded(() => section.check(value, this), []));
+      this.problems.push(...this.guarded(() => section.check(value, this, this.vars.get(section)), []));
     }
   }
 

@@ -11,8 +11,10 @@ export const NODE_ENVS = ['development', 'production', 'test'] as const;
  */
 export class RuntimeConfig {
   readonly nodeEnv!: (typeof NODE_ENVS)[number];
-  /** As set; undefined when PUBLIC_BASE_URL is not set. */
-  readonly publicBaseUrl?: string;
+  /** PUBLIC_BASE_URL, or `http://localhost:3000` (local development) when it is not set. */
+  readonly publicBaseUrl!: string;
+  /** Whether PUBLIC_BASE_URL is set (sign-in needs it). */
+  readonly publicBaseUrlSet!: boolean;
   get isProduction(): boolean {
     return this.nodeEnv === 'production';
   }
@@ -25,5 +27,10 @@ export const runtimeConfigSection = defineConfigSection(
     NODE_ENV: z.enum(NODE_ENVS).default('development'),
     PUBLIC_BASE_URL: optionalUrl(),
   }),
-  (v) => Object.assign(Object.create(RuntimeConfig.prototype) as RuntimeConfig, { nodeEnv: v.NODE_ENV, publicBaseUrl: v.PUBLIC_BASE_URL }),
+  (v) =>
+    Object.assign(Object.create(RuntimeConfig.prototype) as RuntimeConfig, {
+      nodeEnv: v.NODE_ENV,
+      publicBaseUrl: v.PUBLIC_BASE_URL ?? 'http://localhost:3000',
+      publicBaseUrlSet: v.PUBLIC_BASE_URL !== undefined,
+    }),
 );

@@ -2,7 +2,7 @@ import type { ExecutionContext } from '@nestjs/common';
 import { VerifyThrottled, verifyThrottler } from '../rate-limit/rate-limits.js';
 import { rateLimitConfigSection } from '../rate-limit/rate-limit.config.js';
 import { verificationConfigSection } from './verification.config.js';
-import { verifyCodeRequestSchema } from './verification.dto.js';
+import { verifyCodeRequestSchema } from './verification.schemas.js';
 
 class Routes {
   @VerifyThrottled()

@@ -1,4 +1,4 @@
-import { RedisSessionStore } from '../../src/auth/redis-session-store.js';
+import { RedisSessionStore } from '../../src/auth/sessions/redis-session-store.js';
 import { RedisConnection } from '../../src/redis/redis-connection.js';
 import { redisConfigSection } from '../../src/redis/redis.config.js';
 import { describeSessionStoreContract } from '../auth/support/session-store-contract.js';
@@ -21,5 +21,5 @@ describe('on redis-server', () => {
     await redis?.stop();
   });
 
-  describeSessionStoreContract('redis', () => new RedisSessionStore(connection));
+  describeSessionStoreContract('redis', () => new RedisSessionStore(connection, new SystemClock()));
 });
