@@ -1,4 +1,4 @@
-import { isLive } from './azure-table-code-table.js';
+import { isLive } from './code-rows.js';
 import { TABLE_CODE_PATTERN } from './code-table.js';
 
 describe('valid-code rows', () => {
