@@ -31,11 +31,22 @@ export class AppError extends Error {
   }
 }
 
+/** How a call to a third-party service failed, and the status the API answers with: its fault (502) or its silence (504). */
+export const UPSTREAM_FAILURES = { BAD_STATUS: 502, TIMEOUT: 504, UNREACHABLE: 502, BAD_RESPONSE: 502 } as const;
+export type UpstreamFailure = keyof typeof UPSTREAM_FAILURES;
+
 /**
- * A third-party service failed for this request (its own error family per client: number API,
- * Tiki). The message is the client's, safe to show; `reason` (status, error kind) is for the log
- * only, and never carries a URL, header or secret.
+ * A third-party service failed for this request. Each client has its family (number API, Tiki),
+ * coded `<SERVICE>_<FAILURE>`. The message is the client's, safe to show; `reason` (a status, an
+ * error kind) is for the log only and never carries a URL, header or secret.
  */
 export abstract class UpstreamError extends AppError {
-  abstract readonly reason: string;
+  protected constructor(
+    service: string,
+    readonly failure: UpstreamFailure,
+    message: string,
+    readonly reason: string,
+  ) {
+    super(`${service}_${failure}`, message, UPSTREAM_FAILURES[failure]);
+  }
 }
