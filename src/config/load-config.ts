@@ -1,4 +1,4 @@
-import type { ConfigNeed, ConfigReader, ConfigResult, ConfigSection, Env } from './config-section.js';
+import type { ConfigNeed, ConfigReader, ConfigResult, ConfigSection, Env } from './config-contract.js';
 import { ConfigValidationError } from './config.errors.js';
 
 export interface LoadedConfig {

@@ -1,4 +1,4 @@
-import type { ErrorBody } from '../app-exception.filter.js';
+import type { ErrorBody } from '../app-error.js';
 import { html } from './html.js';
 import { page } from './page.js';
 
