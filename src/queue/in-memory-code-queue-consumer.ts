@@ -22,7 +22,7 @@ interface StoredMessage {
 export class InMemoryCodeQueueConsumer extends CodeQueueConsumer {
   readonly calls: string[] = [];
   readonly poisoned: string[] = [];
-  receives = 0;
+  private receiveCount = 0;
   private readonly messages: StoredMessage[] = [];
   private failures: Error[] = [];
   private nextId = 1;
@@ -54,6 +54,11 @@ export class InMemoryCodeQueueConsumer extends CodeQueueConsumer {
     this.failures.push(...Array.from({ length: count }, () => error));
   }
 
+  /** Receive calls made so far. */
+  get receives(): number {
+    return this.receiveCount;
+  }
+
   /** Messages still on the queue, visible or not. */
   get pending(): ReadonlyArray<{ id: string; text: string; deliveryCount: number }> {
     return this.messages;
@@ -62,7 +67,7 @@ export class InMemoryCodeQueueConsumer extends CodeQueueConsumer {
   async createIfMissing(): Promise<void> {}
 
   async receive(max: number, visibilitySeconds: number): Promise<ReceivedCodeMessage[]> {
-    this.receives++;
+    this.receiveCount++;
     const failure = this.failures.shift();
     if (failure) throw failure;
     const now = this.clock.now();

@@ -39,17 +39,23 @@ export class KeycloakRoleMapper extends RoleMapper {
 
 /**
  * Entra ID: app roles (`roles`) and group object ids (`groups`). Past 200 groups Entra leaves
- * `groups` out and points at Graph (`_claim_names.groups`): that overage is logged (and
- * reported through `onOverage`), so a missing group role is never silently treated as "no groups".
+ * `groups` out and points at Graph (`_claim_names.groups`): that overage is logged and counted
+ * (`overages`), so a missing group role is never silently treated as "no groups".
  */
 export class EntraRoleMapper extends RoleMapper {
   readonly kind = 'entra';
   private readonly logger = new Logger('EntraRoleMapper');
-  overages = 0;
+  private overageCount = 0;
+
+  /** Tokens seen with a group overage (they list no groups). */
+  get overages(): number {
+    return this.overageCount;
+  }
+
   roles(claims: Claims): string[] {
     const names = claims._claim_names as Record<string, unknown> | undefined;
     if ((names && 'groups' in names) || claims.hasgroups === true) {
-      this.overages++;
+      this.overageCount++;
       this.logger.warn(
         `Group overage for user ${String(claims.oid ?? claims.sub)} in tenant ${String(claims.tid)}: the token lists no groups; ` +
           'use app roles or read groups from Microsoft Graph',
