@@ -1,7 +1,23 @@
+import { ConfigValidationError } from '../config/config.errors.js';
+import { loadConfig } from '../config/load-config.js';
 import { authConfigSection } from './auth.config.js';
-import { parseRoutePolicy } from './route-policy.js';
+import { bearerConfigSection } from './bearer/bearer.config.js';
+import { parseRoutePolicy, routePolicyConfigSection } from './guard/route-policy.js';
+import { oidcConfigSection } from './oidc/oidc.config.js';
+import { sessionsConfigSection } from './sessions/sessions.config.js';
 
-const parse = (env: Record<string, string>) => authConfigSection.parse(env);
+/** Sign-in's configuration as a process loads it: the auth section and its rooms' sections, every problem at once. */
+const parse = (env: Record<string, string>) => {
+  try {
+    const config = loadConfig(env, [authConfigSection, oidcConfigSection, sessionsConfigSection, bearerConfigSection, routePolicyConfigSection]);
+    const auth = config.get(authConfigSection);
+    const value = { ...config.get(oidcConfigSection), ...config.get(sessionsConfigSection), ...config.get(bearerConfigSection), ...auth, enabled: auth.enabled };
+    return { ok: true as const, value };
+  } catch (error) {
+    if (!(error instanceof ConfigValidationError)) throw error;
+    return { ok: false as const, problems: error.problems };
+  }
+};
 const base = { PUBLIC_BASE_URL: 'https://app.example.com', OIDC_CLIENT_ID: 'app', AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
 
 describe('auth config', () => {

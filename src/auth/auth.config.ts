@@ -1,46 +1,25 @@
 import { z } from 'zod';
 import { defineConfigSection } from '../config/config-section.js';
-import { authBearerShape, type AuthBearerSettings, deriveAuthBearer, refineAuthBearer } from './auth-bearer.config.js';
-import { authIdpShape, type AuthIdpSettings, deriveAuthIdp, refineAuthIdp } from './auth-idp.config.js';
-import { authSessionShape, type AuthSessionSettings, deriveAuthSession, refineAuthCookie, refineAuthSessionStore } from './auth-session.config.js';
-import { deriveRoutePolicy, routePolicyShape, type RoutePolicySettings } from './route-policy.js';
+
+export const AUTH_PROVIDERS = ['keycloak', 'entra', 'oidc', 'dev', 'none'] as const;
+export type AuthProvider = (typeof AUTH_PROVIDERS)[number];
 
 /**
- * Who signs users in (AUTH_PROVIDER) and how sessions and Bearer tokens are checked. One section,
- * composed of its parts: the IdP and client (auth-idp.config.ts), sessions and their cookie
- * (auth-session.config.ts), Bearer tokens (auth-bearer.config.ts) and the default route policy
- * (route-policy.ts). The class is the DI token; its fields are the parts' settings (declared by the
- * interface merged with it, set by the parts' derive functions).
+ * Whether users sign in, and with which kind of IdP (AUTH_PROVIDER). Each room of auth has its own
+ * section: the IdP and client (oidc/), sessions and their cookie (sessions/), Bearer tokens
+ * (bearer/) and the default route policy (guard/). With `none` the guard lets every request through
+ * and nothing is contacted.
  */
-export interface AuthConfig extends AuthIdpSettings, AuthSessionSettings, AuthBearerSettings, RoutePolicySettings {}
 export class AuthConfig {
+  readonly provider!: AuthProvider;
   get enabled(): boolean {
     return this.provider !== 'none';
-  }
-  get redirectUri(): string {
-    return new URL('/auth/callback', this.publicBaseUrl).toString();
   }
 }
 
 export const authConfigSection = defineConfigSection(
   'auth',
   AuthConfig,
-  z
-    .object({ ...authIdpShape, ...authBearerShape, ...authSessionShape, ...routePolicyShape })
-    .superRefine((v, ctx) => {
-      if (v.AUTH_PROVIDER === 'none') return;
-      refineAuthCookie(v, ctx);
-      refineAuthIdp(v, ctx);
-      refineAuthBearer(v, ctx);
-      refineAuthSessionStore(v, ctx);
-    }),
-  (v) => {
-    const idp = deriveAuthIdp(v);
-    return Object.assign(Object.create(AuthConfig.prototype) as AuthConfig, {
-      ...idp,
-      ...deriveAuthBearer(v, idp),
-      ...deriveAuthSession(v, idp),
-      ...deriveRoutePolicy(v),
-    } satisfies Omit<AuthConfig, 'enabled' | 'redirectUri'>);
-  },
+  z.object({ AUTH_PROVIDER: z.enum(AUTH_PROVIDERS).default('none') }),
+  (v) => Object.assign(Object.create(AuthConfig.prototype) as AuthConfig, { provider: v.AUTH_PROVIDER }),
 );

@@ -1,9 +1,18 @@
 import { AppError } from '../common/app-error.js';
+import { loginUrl } from './return-to.js';
+
+/** A page asked for with GET is loaded again after logging in. */
+function logInAndComeBack(request: { method: string; originalUrl: string }): string | undefined {
+  return request.method === 'GET' ? loginUrl(request.originalUrl) : undefined;
+}
 
 /** No valid session or token: API callers get 401 JSON, pages are sent to log in. */
 export class NotAuthenticatedError extends AppError {
   constructor(message = 'Sign in first.', readonly reason?: string) {
     super('NOT_AUTHENTICATED', message, 401, { headers: { 'WWW-Authenticate': 'Bearer' } });
+  }
+  override pageRedirect(request: { method: string; originalUrl: string }): string | undefined {
+    return logInAndComeBack(request);
   }
 }
 
@@ -42,10 +51,13 @@ export class IdentityProviderUnavailableError extends AppError {
   }
 }
 
-/** A downstream service rejected the user's token: the session is over. */
+/** A downstream service rejected the user's token: the session is over (a page sends the browser to log in again). */
 export class SessionEndedError extends AppError {
   constructor(readonly reason: string) {
     super('SESSION_ENDED', 'Your session has ended; sign in again.', 401, { headers: { 'WWW-Authenticate': 'Bearer' } });
+  }
+  override pageRedirect(request: { method: string; originalUrl: string }): string | undefined {
+    return logInAndComeBack(request);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { RequestWithUser } from './auth-user.js';
 import { SessionEndedError } from './auth.errors.js';
-import { SessionsService } from './sessions.service.js';
+import { SessionsService } from './sessions/sessions.service.js';
 
 /** Tracing headers passed on unchanged (W3C trace context, request id, Zipkin B3 as in seed 003). */
 export const FORWARDED_TRACE_HEADERS = [
@@ -19,7 +19,7 @@ export const FORWARDED_TRACE_HEADERS = [
 /**
  * Calls downstream services as the signed-in user: forwards the user's access token and the
  * incoming request's tracing headers. A 401 from downstream means the token is no longer accepted:
- * the session is ended and SessionEndedError (401) thrown, which a @LoginPage() route turns into a
+ * the session is ended and SessionEndedError (401) thrown, which an @HtmlPage() route turns into a
  * redirect to log in and an API route answers as 401 JSON.
  */
 @Injectable()

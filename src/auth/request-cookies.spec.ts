@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import fc from 'fast-check';
-import { CookieSealer } from './cookie-sealer.js';
+import { CookieSealer } from './sessions/cookie-sealer.js';
 import { cookieMiddleware, requestCookies } from './request-cookies.js';
 
 function parse(header: string | undefined): Record<string, string> {

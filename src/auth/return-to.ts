@@ -37,3 +37,8 @@ function isSameOriginPath(path: string, base: URL): boolean {
     return false;
   }
 }
+
+/** Where to send a browser to log in and come back to `returnTo` (a path of this app). */
+export function loginUrl(returnTo: string): string {
+  return `/auth/login?returnTo=${encodeURIComponent(returnTo)}`;
+}

@@ -21,8 +21,8 @@ export class StorageAccountConfig {
   readonly retryDelayMs!: number;
 }
 
-/** The account's variables; capability sections that need the account extend this schema. */
-export const storageAccountVariables = {
+/** The account's variables. */
+const storageAccountVariables = {
   AZURE_STORAGE_CONNECTION_STRING: optionalString(),
   STORAGE_QUEUE_URL: optionalUrl(),
   STORAGE_TABLE_URL: optionalUrl(),
@@ -34,7 +34,7 @@ export const storageAccountVariables = {
 type StorageAccountVariables = z.output<z.ZodObject<typeof storageAccountVariables>>;
 
 /** The one place the account's endpoints are resolved from its variables. */
-export function resolveStorageAccount(v: StorageAccountVariables): StorageAccountConfig {
+function resolveStorageAccount(v: StorageAccountVariables): StorageAccountConfig {
   return {
     connectionString: v.AZURE_STORAGE_CONNECTION_STRING,
     queueUrl: v.STORAGE_QUEUE_URL,

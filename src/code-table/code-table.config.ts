@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineConfigSection, envBoolean } from '../config/config-section.js';
-import { resolveStorageAccount, storageAccountVariables, tableEndpointFromQueueUrl } from '../azure/storage-account.config.js';
+import { storageAccountConfigSection, tableEndpointFromQueueUrl } from '../azure/storage-account.config.js';
 
 /**
  * Where the valid-code table lives: the same storage account as the queue (StorageAccountConfig
@@ -24,27 +24,15 @@ export { tableEndpointFromQueueUrl };
 export const codeTableConfigSection = defineConfigSection(
   'codeTable',
   CodeTableConfig,
-  z
-    .object({
-      ...storageAccountVariables,
-      CODE_TABLE_NAME: z
-        .string()
-        .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'must be a valid table name (3-63 letters and digits, starting with a letter)')
-        .default('validcodes'),
-      CODE_TABLE_CREATE_IF_MISSING: envBoolean(false),
-    })
-    .superRefine((v, ctx) => {
-      const account = resolveStorageAccount(v);
-      if (!account.connectionString && !account.tableEndpoint) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['STORAGE_TABLE_URL'],
-          message: 'is required (or set AZURE_STORAGE_CONNECTION_STRING, or an Azure STORAGE_QUEUE_URL it can be derived from)',
-        });
-      }
-    }),
-  (v) => {
-    const account = resolveStorageAccount(v);
+  z.object({
+    CODE_TABLE_NAME: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'must be a valid table name (3-63 letters and digits, starting with a letter)')
+      .default('validcodes'),
+    CODE_TABLE_CREATE_IF_MISSING: envBoolean(false),
+  }),
+  (v, _env, config) => {
+    const account = config.get(storageAccountConfigSection);
     return {
       // An explicit table endpoint wins over the connection string.
       connectionString: account.tableEndpoint ? undefined : account.connectionString,
@@ -55,5 +43,14 @@ export const codeTableConfigSection = defineConfigSection(
       maxTries: account.maxTries,
       retryDelayMs: account.retryDelayMs,
     };
+  },
+  {
+    reads: [storageAccountConfigSection],
+    checks: [
+      (table) =>
+        !table.connectionString && !table.tableEndpoint
+          ? ['STORAGE_TABLE_URL: is required (or set AZURE_STORAGE_CONNECTION_STRING, or an Azure STORAGE_QUEUE_URL it can be derived from)']
+          : [],
+    ],
   },
 );

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { codeTableConfigSection } from './code-table.config.js';
+import { CodeTableHealthIndicator } from './code-table.health.js';
 import { CodeTable } from './code-table.js';
 import { AzureTableCodeTable } from './azure-table-code-table.js';
 
@@ -7,7 +9,8 @@ import { AzureTableCodeTable } from './azure-table-code-table.js';
  * (CodeTableConfig), not another class; the module exports only the contract.
  */
 @Module({
-  providers: [{ provide: CodeTable, useClass: AzureTableCodeTable }],
+  imports: [codeTableConfigSection.forFeature()],
+  providers: [{ provide: CodeTable, useClass: AzureTableCodeTable }, CodeTableHealthIndicator],
   exports: [CodeTable],
 })
 export class CodeTableModule {}

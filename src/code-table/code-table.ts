@@ -30,15 +30,6 @@ export type ExpiryOutcome = 'deleted' | 'absent' | 'other-issuance';
 /** What getcode's table write did: stored the issuance, or the code string already has a row (draw again). */
 export type IssueOutcome = 'stored' | 'taken';
 
-/** Wrong guesses of one caller (a subject, or a client address) within the current window. */
-export interface AttemptCount {
-  failures: number;
-  /** When the window that began with the first counted failure ends. */
-  windowEndsAt?: Date;
-  /** Set once failures reached the budget: verifies are refused (429) until then. */
-  lockedUntil?: Date;
-}
-
 /**
  * The valid-code table. Every operation is idempotent and keyed by the issuance (code + issuedAt),
  * so duplicates and reordering of queue messages cannot revive an expired, used or revoked code,
@@ -72,15 +63,6 @@ export abstract class CodeTable {
   abstract consume(code: string, now: Date, caller?: CodeOwner): Promise<boolean>;
   /** Whether `consume` would succeed now for an anonymous caller, without consuming (probes and benches). */
   abstract isLive(code: string, now: Date): Promise<boolean>;
-  /** The caller's wrong guesses in the current window (a finished window counts as none). */
-  abstract attempts(key: string, now: Date): Promise<AttemptCount>;
-  /**
-   * Counts one wrong guess. A window of `windowMs` starts with the first failure; reaching
-   * `maxFailures` in it locks the key until the window ends. Safe under concurrent callers and replicas.
-   */
-  abstract recordFailure(key: string, now: Date, windowMs: number, maxFailures: number): Promise<AttemptCount>;
-  /** Forgets the caller's failures (after a successful verify). */
-  abstract resetAttempts(key: string): Promise<void>;
   /** Resolves when the table is reachable and exists. */
   abstract ping(): Promise<void>;
 }

@@ -2,12 +2,10 @@ import type { AuthUser } from '../auth/auth-user.js';
 import type { CodeOwner } from '../code-table/code-table.js';
 
 /**
- * The owner a code is bound to: the signed-in caller's `sub`, plus the issuer when the user object
- * carries one (several issuers, e.g. Entra multi-tenant, where `sub` is unique only per issuer).
- * Anonymous callers own nothing.
+ * The owner a code is bound to: the signed-in caller's `sub` and the issuer that vouched for it (a
+ * subject is unique only per issuer, e.g. Entra multi-tenant). Anonymous callers own nothing.
  */
 export function ownerOf(user: AuthUser | undefined): CodeOwner | undefined {
   if (!user?.sub) return undefined;
-  const issuer = (user as AuthUser & { issuer?: unknown; iss?: unknown }).issuer ?? (user as { iss?: unknown }).iss;
-  return { subject: user.sub, ...(typeof issuer === 'string' && issuer ? { issuer } : {}) };
+  return { subject: user.sub, ...(user.iss ? { issuer: user.iss } : {}) };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineConfigSection, envInt } from '../config/config-section.js';
-import { parseRoutePolicy, type RoutePolicy } from '../auth/route-policy.js';
+import { authConfigSection } from '../auth/auth.config.js';
+import { parseRoutePolicy, type RoutePolicy } from '../auth/guard/route-policy.js';
 
 /**
  * How getcode issues codes and who may call it. The codes capability owns GETCODE_AUTH; the auth
@@ -23,21 +24,21 @@ export const codesConfigSection = defineConfigSection(
   CodesConfig,
   z
     .object({
-      AUTH_PROVIDER: z.string().optional(),
       GETCODE_AUTH: z.string().default('none'),
       CODE_TTL_SECONDS: envInt(600, 1, 7 * 24 * 3600),
       CODE_MAX_OUTSTANDING: envInt(1, 1, 20),
     })
     .superRefine((v, ctx) => {
-      if (!parseRoutePolicy(v.GETCODE_AUTH)) {
-        ctx.addIssue({ code: 'custom', path: ['GETCODE_AUTH'], message: 'must be none, user or role:<name>' });
-      } else if (v.GETCODE_AUTH !== 'none' && (v.AUTH_PROVIDER ?? 'none') === 'none') {
-        ctx.addIssue({ code: 'custom', path: ['GETCODE_AUTH'], message: 'needs AUTH_PROVIDER other than none' });
-      }
+      if (!parseRoutePolicy(v.GETCODE_AUTH)) ctx.addIssue({ code: 'custom', path: ['GETCODE_AUTH'], message: 'must be none, user or role:<name>' });
     }),
   (v) => ({
     getcodeAuth: parseRoutePolicy(v.GETCODE_AUTH) ?? { kind: 'none' },
     ttlSeconds: v.CODE_TTL_SECONDS,
     maxOutstanding: v.CODE_MAX_OUTSTANDING,
   }),
+  {
+    reads: [authConfigSection],
+    // A protected getcode needs someone to sign callers in.
+    checks: [(codes, config) => (codes.getcodeAuth.kind !== 'none' && !config.get(authConfigSection).enabled ? ['GETCODE_AUTH: needs AUTH_PROVIDER other than none'] : [])],
+  },
 );

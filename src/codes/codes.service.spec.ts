@@ -6,6 +6,7 @@ import { QueueUnavailableError } from '../queue/queue.errors.js';
 import { CodeTable, type CodeIssuance, type IssueOutcome } from '../code-table/code-table.js';
 import { CodeTableUnavailableError } from '../code-table/code-table.errors.js';
 import { CODE_PATTERN } from './code-generator.js';
+import { clockOf } from '../../test/support/clock.js';
 
 class FixedNumbers extends NumberApi {
   constructor(private readonly answer: () => Promise<number>) {
@@ -71,7 +72,7 @@ class RecordingTable extends CodeTable {
 }
 
 describe('CodesService', () => {
-  const clock = () => new Date('2026-11-24T10:00:00.123Z');
+  const clock = clockOf(() => Date.parse('2026-11-24T10:00:00.123Z'));
   const policy = { ttlSeconds: 600, maxOutstanding: 1 };
   let log: string[];
   let queue: RecordingQueue;

@@ -1,19 +1,18 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
 import { NumberApi } from '../number-api/number-api.js';
 import { CodeQueue, type CodeMessage } from '../queue/code-queue.js';
 import { CodeTable, type CodeIssuance, type CodeOwner } from '../code-table/code-table.js';
 import { describeStorageFailure } from '../azure/storage-failure.js';
 import { formatCode } from './code-generator.js';
+import { CodesConfig } from './codes.config.js';
 
 export type IssuedCode = CodeMessage;
 
 /** A live row of another issuance holds the drawn code string this often in a row before we give up. */
 const MAX_DRAWS = 5;
 
-export interface CodesPolicy {
-  ttlSeconds: number;
-  maxOutstanding: number;
-}
+export type CodesPolicy = Pick<CodesConfig, 'ttlSeconds' | 'maxOutstanding'>;
 
 /**
  * Issues a code that is verifiable the moment it is returned:
@@ -35,8 +34,8 @@ export class CodesService {
     private readonly numbers: NumberApi,
     private readonly queue: CodeQueue,
     private readonly table: CodeTable,
-    private readonly policy: CodesPolicy,
-    private readonly clock: () => Date = () => new Date(),
+    @Inject(CodesConfig) private readonly policy: CodesPolicy,
+    private readonly clock: Clock,
   ) {}
 
   async issue(owner?: CodeOwner): Promise<IssuedCode> {
@@ -45,9 +44,9 @@ export class CodesService {
     const issued: IssuedCode = { code: issuance.code, timestamp: issuance.issuedAt.toISOString() };
     try {
       await this.queue.send(issued);
-      if (issuance.owner) await this.table.commitOwned({ ...issuance, owner: issuance.owner }, this.policy.maxOutstanding, this.clock());
+      if (issuance.owner) await this.table.commitOwned({ ...issuance, owner: issuance.owner }, this.policy.maxOutstanding, this.clock.date());
     } catch (error) {
-      await this.table.revoke(issuance, this.clock()).catch((revokeError: unknown) => {
+      await this.table.revoke(issuance, this.clock.date()).catch((revokeError: unknown) => {
         // Not verifiable past its expiresAt anyway (the table checks it on every verify).
         this.logger.warn(`Could not revoke an issued-but-unreturned code; it lapses at its expiresAt: ${describeStorageFailure(revokeError)}`);
       });
@@ -58,7 +57,7 @@ export class CodesService {
 
   private async store(value: number, owner: CodeOwner | undefined): Promise<CodeIssuance> {
     for (let draw = 0; draw < MAX_DRAWS; draw++) {
-      const issuedAt = this.clock();
+      const issuedAt = this.clock.date();
       const issuance: CodeIssuance = {
         code: formatCode(value),
         issuedAt,

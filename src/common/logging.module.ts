@@ -4,7 +4,7 @@ import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/
 import { LoggerModule } from 'nestjs-pino';
 import { pino, type DestinationStream, type LoggerOptions } from 'pino';
 import type { Options } from 'pino-http';
-import { HttpConfig } from '../config/http.config.js';
+import { LoggingConfig, loggingConfigSection } from './logging.config.js';
 import { PRETTY_LOG_OPTIONS } from './pretty-log.options.js';
 
 /** pino's sonic-boom destination (sonic-boom is pino's dependency, not ours). */
@@ -96,18 +96,22 @@ export function flushAtOrAbove(destination: SonicBoom, minLevel: number): NonNul
   };
 }
 
-/** What one LoggingModule instance made, so that its app's close flushes its own destination. */
+/** What one app's logger made, so that its app's close flushes its own destination. */
 class LogDestinations {
   readonly json: SonicBoom[] = [];
 }
+
+/** One LogDestinations per app: provided in the logger's scope and in LoggingModule's. */
+@Module({ providers: [LogDestinations], exports: [LogDestinations] })
+class LogDestinationsModule {}
 
 /**
  * LOG_FORMAT=pretty: pino-pretty through a worker transport, for local reading. Otherwise JSON to
  * stdout through `jsonLogDestination` (batched when `batch` and LOG_FLUSH_MS > 0).
  */
-function withDestination(http: HttpConfig, options: Options, batch: boolean, made: LogDestinations): Options | [Options, DestinationStream] {
-  if (http.logFormat === 'pretty') return { ...options, transport: { target: 'pino-pretty', options: PRETTY_LOG_OPTIONS } };
-  const destination = jsonLogDestination(batch ? http.logFlushMs : 0);
+function withDestination(logging: LoggingConfig, options: Options, batch: boolean, made: LogDestinations): Options | [Options, DestinationStream] {
+  if (logging.logFormat === 'pretty') return { ...options, transport: { target: 'pino-pretty', options: PRETTY_LOG_OPTIONS } };
+  const destination = jsonLogDestination(batch ? logging.logFlushMs : 0);
   made.json.push(destination);
   return [{ ...options, hooks: { logMethod: flushAtOrAbove(destination, pino.levels.values.warn!) } }, destination];
 }
@@ -116,9 +120,9 @@ function withDestination(http: HttpConfig, options: Options, batch: boolean, mad
  * The pino-http options of the API. One request line per answer: `req` {id, method, path without
  * query string, remoteAddress}, `res` {statusCode}, responseTime. Probes are not logged.
  */
-export function pinoHttpOptions(http: Pick<HttpConfig, 'logLevel'>): Options {
+export function pinoHttpOptions(logging: Pick<LoggingConfig, 'logLevel'>): Options {
   return {
-    level: http.logLevel,
+    level: logging.logLevel,
     genReqId: requestIdFor,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     // Probes would drown the log.
@@ -151,14 +155,17 @@ export class LoggingModule implements OnApplicationShutdown {
   constructor(private readonly made: LogDestinations) {}
 
   static forRoot(options: { batch: boolean }): DynamicModule {
-    const made = new LogDestinations();
     return {
       module: LoggingModule,
-      providers: [{ provide: LogDestinations, useValue: made }],
       imports: [
+        loggingConfigSection.forFeature(),
+        LogDestinationsModule,
         LoggerModule.forRootAsync({
-          inject: [HttpConfig],
-          useFactory: (http: HttpConfig) => ({ pinoHttp: withDestination(http, pinoHttpOptions(http), options.batch, made) }),
+          imports: [loggingConfigSection.forFeature(), LogDestinationsModule],
+          inject: [LoggingConfig, LogDestinations],
+          useFactory: (logging: LoggingConfig, made: LogDestinations) => ({
+            pinoHttp: withDestination(logging, pinoHttpOptions(logging), options.batch, made),
+          }),
         }),
       ],
     };

@@ -1,57 +1,73 @@
-import { type ConfigFactory, type ConfigFactoryKeyHost, type ConfigObject, getConfigToken, registerAs } from '@nestjs/config';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { type ConfigObject, ConfigService, getConfigToken, registerAs } from '@nestjs/config';
 import { z } from 'zod';
+import type { ConfigReader, ConfigSection, ConfigSectionOptions, Env } from './config-contract.js';
+import { parseSection } from './load-config.js';
 
-export type Env = Readonly<Record<string, string | undefined>>;
+export type { ConfigCheck, ConfigNeed, ConfigReader, ConfigResult, ConfigSection, ConfigSectionOptions, Env } from './config-contract.js';
 
-/**
- * One capability's slice of the configuration: the variables it reads (a zod schema, so they are
- * validated at boot) and the typed object it is injected as. It is a @nestjs/config namespace:
- * `name` is the `registerAs` token, so the value is `ConfigService.get(name)` and
- * `@Inject(section.KEY)`; the class is also registered as an alias of that provider, so a
- * consumer writes `constructor(private readonly config: QueueConfig)` (class = DI token and type,
- * like an abstract class contract).
- */
-export interface ConfigSection<T extends object> {
-  readonly token: abstract new (...args: never[]) => T;
-  /** The @nestjs/config namespace (`registerAs(name, …)`). */
-  readonly name: string;
-  /** The namespace's provider token, `registerAs(name, …).KEY` (`CONFIGURATION(<name>)`). */
-  readonly KEY: string;
-  /** The environment variables the schema names (deploy files and docs are checked against them). */
-  readonly variables: readonly string[];
-  /** Families of variables read by prefix (e.g. `SECRET_` for local secrets). */
-  readonly variablePrefixes: readonly string[];
-  parse(env: Env): { ok: true; value: T } | { ok: false; problems: string[] };
-  /**
-   * The namespace as a @nestjs/config config factory for `ConfigModule.forRoot({ load })`, over a
-   * value `parse` already validated (validation runs once, for every section, before Nest starts).
-   */
-  registerAs(value: T): ConfigFactory & ConfigFactoryKeyHost<ConfigObject>;
-}
+/** The marker `configSectionsOf` finds on a module that declared a section. */
+export const DECLARED_SECTION = Symbol('config section');
+
+/** The module `forFeature` returns: it only carries the section's class provider. */
+@Module({})
+export class ConfigSectionModule {}
 
 export function defineConfigSection<S extends z.ZodType, T extends object>(
   name: string,
   token: abstract new (...args: never[]) => T,
   schema: S,
-  build: (vars: z.output<S>, env: Env) => T,
-  /** Variables `build` reads from `env` beside the schema's own keys (aliases, prefixes). */
-  extra: { variables?: readonly string[]; variablePrefixes?: readonly string[] } = {},
+  build: (vars: z.output<S>, env: Env, config: ConfigReader) => T,
+  options: ConfigSectionOptions<T, z.output<S>> = {},
 ): ConfigSection<T> {
-  return {
+  const section: ConfigSection<T> = {
     token,
     name,
     KEY: getConfigToken(name),
-    variables: [...new Set([...schemaVariables(schema), ...(extra.variables ?? [])])],
-    variablePrefixes: extra.variablePrefixes ?? [],
+    variables: [...new Set([...schemaVariables(schema), ...(options.variables ?? [])])],
+    variablePrefixes: options.variablePrefixes ?? [],
+    completes: options.complete !== undefined,
+    reads: options.reads ?? [],
     parse(env) {
+      return parseSection(section, env);
+    },
+    build(env, config) {
       const result = schema.safeParse(env);
-      if (!result.success) {
-        return { ok: false, problems: result.error.issues.map(describeIssue) };
-      }
-      return { ok: true, value: Object.freeze(build(result.data, env)) };
+      if (!result.success) return { ok: false, problems: result.error.issues.map(describeIssue) };
+      return { ok: true, value: build(result.data, env, declared(section, config)), vars: result.data };
+    },
+    needs(value, config) {
+      return options.needs?.(value, declared(section, config)) ?? [];
+    },
+    complete(value, needs) {
+      return options.complete ? options.complete(value, needs) : { ok: true, value };
+    },
+    check(value, config, vars) {
+      return (options.checks ?? []).flatMap((check) => check(value, declared(section, config), vars as z.output<S>));
     },
     registerAs(value) {
       return registerAs(name, (): ConfigObject => value);
+    },
+    forFeature() {
+      return {
+        module: ConfigSectionModule,
+        providers: [{ provide: token, inject: [ConfigService], useFactory: (config: ConfigService) => config.get(name) }],
+        exports: [token],
+        [DECLARED_SECTION]: section,
+      } as DynamicModule;
+    },
+  };
+  return section;
+}
+
+/** `config` limited to the sections `section` declared it reads. */
+function declared(section: ConfigSection<object>, config: ConfigReader): ConfigReader {
+  return {
+    get<R extends object>(other: ConfigSection<R>): R {
+      if (!section.reads.includes(other as ConfigSection<object>)) {
+        throw new Error(`Config section "${section.name}" reads "${other.name}" without declaring it (options.reads)`);
+      }
+      return config.get(other);
     },
   };
 }

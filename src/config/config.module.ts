@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import type { LoadedConfig } from './load-config.js';
 
@@ -33,4 +33,9 @@ export class AppConfigModule {
       exports: sectionClasses.map((p) => p.provide),
     };
   }
+}
+
+/** A process root (a module that lists modules) with its validated configuration: what Nest creates. */
+export function configuredRoot(root: Type<unknown>, config: LoadedConfig): DynamicModule {
+  return { module: root, imports: [AppConfigModule.forRoot(config)] };
 }

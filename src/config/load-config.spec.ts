@@ -1,7 +1,9 @@
 import { loadConfig } from './load-config.js';
-import { API_CONFIG_SECTIONS } from '../apps/api/api.sections.js';
+import { apiConfigSections } from '../apps/api/app.factory.js';
 import { ConfigValidationError } from './config.errors.js';
 import { httpConfigSection } from './http.config.js';
+import { runtimeConfigSection } from './runtime.config.js';
+import { rateLimitConfigSection } from '../rate-limit/rate-limit.config.js';
 import { secretsConfigSection } from '../secrets/secrets.config.js';
 import { queueConfigSection } from '../queue/queue.config.js';
 import { numberApiConfigSection } from '../number-api/number-api.config.js';
@@ -16,7 +18,7 @@ const SAMPLE_ENV = {
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
-    loadConfig(env, API_CONFIG_SECTIONS);
+    loadConfig(env, apiConfigSections());
   } catch (error) {
     if (error instanceof ConfigValidationError) return error.problems;
     throw error;
@@ -26,11 +28,11 @@ function problemsOf(env: Record<string, string>): string[] {
 
 describe('loadConfig', () => {
   it("runs unchanged on the sample's provisioning variables: Key Vault + managed-identity queue", () => {
-    const config = loadConfig(SAMPLE_ENV, API_CONFIG_SECTIONS);
+    const config = loadConfig(SAMPLE_ENV, apiConfigSections());
     expect(config.get(secretsConfigSection)).toMatchObject({ provider: 'keyvault', keyVaultUrl: SAMPLE_ENV.KEY_VAULT_URL });
     expect(config.get(queueConfigSection)).toMatchObject({ queueUrl: SAMPLE_ENV.STORAGE_QUEUE_URL, queueName: 'code-requests', encoding: 'plain' });
     expect(config.get(numberApiConfigSection)).toMatchObject({ secretName: 'third-party-api-key', timeoutMs: 3000 });
-    expect(config.get(httpConfigSection)).toMatchObject({ port: 3000, nodeEnv: 'development', throttleLimit: 100, throttleTtlMs: 60_000 });
+    expect({ ...config.get(httpConfigSection), ...config.get(runtimeConfigSection), ...config.get(rateLimitConfigSection) }).toMatchObject({ port: 3000, nodeEnv: 'development', throttleLimit: 100, throttleTtlMs: 60_000 });
   });
 
   it('names every bad or missing variable at once', () => {
@@ -63,7 +65,7 @@ describe('loadConfig', () => {
   it('collects SECRET_* variables for the local provider, and never other variables', () => {
     const config = loadConfig(
       { ...SAMPLE_ENV, KEY_VAULT_URL: '', SECRET_THIRD_PARTY_API_KEY: 'k', SECRET_OTHER_FILE: '/run/x', PATH: '/bin' },
-      API_CONFIG_SECTIONS,
+      apiConfigSections(),
     );
     expect(config.get(secretsConfigSection)).toMatchObject({
       provider: 'local',

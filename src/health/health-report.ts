@@ -1,12 +1,16 @@
 import { ServiceUnavailableException } from '@nestjs/common';
 import type { HealthCheckResult } from '@nestjs/terminus';
-import type { Response } from 'express';
+
+/** Where the answer's status goes: an Express response, or the operations listener's own. */
+export interface StatusSink {
+  status(code: number): unknown;
+}
 
 /**
  * Runs a terminus check and returns its report whether it passed or not; a failed check sets 503
  * on the response instead of throwing, so the caller can still log or trim the report.
  */
-export async function readinessReport(check: () => Promise<HealthCheckResult>, res: Response): Promise<HealthCheckResult> {
+export async function readinessReport(check: () => Promise<HealthCheckResult>, res: StatusSink): Promise<HealthCheckResult> {
   try {
     return await check();
   } catch (error) {

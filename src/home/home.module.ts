@@ -1,7 +1,28 @@
-import { Module } from '@nestjs/common';
+import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { AuthConfig, authConfigSection } from '../auth/auth.config.js';
 import { CodesModule } from '../codes/codes.module.js';
+import { runtimeConfigSection } from '../config/runtime.config.js';
 import { VerificationModule } from '../verification/verification.module.js';
 import { HomeController } from './home.controller.js';
+import { setSignIn } from './home.pages.js';
 
-@Module({ imports: [CodesModule, VerificationModule], controllers: [HomeController] })
-export class HomeModule {}
+/** The home page, its two-step panel and the profile page. */
+@Module({
+  imports: [authConfigSection.forFeature(), runtimeConfigSection.forFeature(), CodesModule, VerificationModule],
+  controllers: [HomeController],
+})
+export class HomeModule implements NestModule {
+  constructor(private readonly auth: AuthConfig) {}
+
+  /** The pages (and their error views) show a login bar only when sign-in is on. */
+  configure(consumer: MiddlewareConsumer): void {
+    const enabled = this.auth.enabled;
+    consumer
+      .apply((_req: Request, res: Response, next: NextFunction) => {
+        setSignIn(res, enabled);
+        next();
+      })
+      .forRoutes(HomeController);
+  }
+}

@@ -3,12 +3,14 @@ import { Agent as HttpsAgent } from 'node:https';
 import { Module } from '@nestjs/common';
 import { HttpModule } from '@nestjs/axios';
 import { NumberApi } from './number-api.js';
-import { NumberApiConfig } from './number-api.config.js';
+import { NumberApiConfig, numberApiConfigSection } from './number-api.config.js';
+import { NumberApiHealthIndicator } from './number-api.health.js';
 import { HttpNumberApi } from './http-number-api.js';
 
 /** The number API client over keep-alive connections. */
 @Module({
   imports: [
+    numberApiConfigSection.forFeature(),
     HttpModule.registerAsync({
       inject: [NumberApiConfig],
       useFactory: (config: NumberApiConfig) => ({
@@ -17,7 +19,7 @@ import { HttpNumberApi } from './http-number-api.js';
       }),
     }),
   ],
-  providers: [{ provide: NumberApi, useClass: HttpNumberApi }],
+  providers: [{ provide: NumberApi, useClass: HttpNumberApi }, NumberApiHealthIndicator],
   exports: [NumberApi],
 })
 export class NumberApiModule {}

@@ -42,6 +42,25 @@ export function defineMetrics<T>(create: (meter: Meter) => T): () => T {
   };
 }
 
+/**
+ * The shape several features record: a count of events by outcome and, when known, how long each
+ * took (a duration, or a lag) in seconds, by outcome. Returns the one-call recorder.
+ */
+export function defineOutcomeMetrics(spec: {
+  count: { name: string; description: string };
+  seconds: { name: string; description: string; buckets: number[] };
+}): (outcome: string, seconds?: number) => void {
+  const instruments = defineMetrics((meter) => ({
+    count: meter.createCounter(spec.count.name, { description: spec.count.description }),
+    seconds: meter.createHistogram(spec.seconds.name, { description: spec.seconds.description, unit: 's', advice: { explicitBucketBoundaries: spec.seconds.buckets } }),
+  }));
+  return (outcome, seconds) => {
+    const { count, seconds: histogram } = instruments();
+    count.add(1, { outcome });
+    if (seconds !== undefined && Number.isFinite(seconds) && seconds >= 0) histogram.record(seconds, { outcome });
+  };
+}
+
 const httpMetrics = defineMetrics((meter) => ({
   duration: meter.createHistogram('http.server.request.duration.seconds', {
     description: 'Duration of HTTP requests served, by route, method and status code.',

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Controller, Get, HttpCode, Inject, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
@@ -28,18 +27,7 @@ export class MetricsController {
   @HttpCode(200)
   async scrape(@Req() req: Request, @Res() res: Response): Promise<void> {
     if (!this.config.metricsEnabled) throw new MetricsDisabledError();
-    if (this.config.metricsAuth === 'token') {
-      const expected = await this.token.read();
-      if (!bearerMatches(req.headers.authorization, expected)) throw new MetricsUnauthorizedError();
-    }
+    if (this.config.metricsAuth === 'token' && !(await this.token.allows(req.headers.authorization))) throw new MetricsUnauthorizedError();
     this.telemetry.serveMetrics(req, res);
   }
-}
-
-export function bearerMatches(header: string | undefined, expected: string): boolean {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  if (!match) return false;
-  const given = Buffer.from(match[1]!);
-  const wanted = Buffer.from(expected);
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineConfigSection, envInt, optionalString, optionalUrl } from '../config/config-section.js';
+import { type ConfigReader, defineConfigSection, envInt, optionalString, optionalUrl } from '../config/config-section.js';
+import { runtimeConfigSection } from '../config/runtime.config.js';
 
 export const TRACES_EXPORTERS = ['none', 'otlp', 'azure-monitor'] as const;
 export type TracesExporter = (typeof TRACES_EXPORTERS)[number];
@@ -33,7 +34,6 @@ export const observabilityConfigSection = defineConfigSection(
   ObservabilityConfig,
   z
     .object({
-      NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
       OTEL_SERVICE_NAME: z.string().min(1).default('integrated-auth-api'),
       METRICS_ENABLED: z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' }).optional(),
       METRICS_AUTH: z.enum(METRICS_AUTH_MODES).default('none'),
@@ -45,14 +45,6 @@ export const observabilityConfigSection = defineConfigSection(
       APPLICATIONINSIGHTS_CONNECTION_STRING: optionalString(),
     })
     .superRefine((v, ctx) => {
-      const enabled = metricsEnabled(v.METRICS_ENABLED, v.NODE_ENV);
-      if (enabled && v.NODE_ENV === 'production' && v.METRICS_AUTH === 'none') {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['METRICS_AUTH'],
-          message: 'must be "token" when METRICS_ENABLED=true in production (or set METRICS_ENABLED=false)',
-        });
-      }
       if (v.TRACES_EXPORTER === 'otlp' && !v.OTEL_EXPORTER_OTLP_ENDPOINT && !v.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) {
         ctx.addIssue({ code: 'custom', path: ['OTEL_EXPORTER_OTLP_ENDPOINT'], message: 'is required when TRACES_EXPORTER=otlp' });
       }
@@ -63,9 +55,9 @@ export const observabilityConfigSection = defineConfigSection(
         if (problem) ctx.addIssue({ code: 'custom', path: ['APPLICATIONINSIGHTS_CONNECTION_STRING'], message: problem });
       }
     }),
-  (v) => ({
+  (v, _env, config) => ({
     serviceName: v.OTEL_SERVICE_NAME,
-    metricsEnabled: metricsEnabled(v.METRICS_ENABLED, v.NODE_ENV),
+    metricsEnabled: metricsEnabled(v.METRICS_ENABLED, config),
     metricsAuth: v.METRICS_AUTH,
     metricsTokenSecretName: v.METRICS_TOKEN_SECRET_NAME,
     opsPort: v.OPS_PORT === -1 ? undefined : v.OPS_PORT,
@@ -75,11 +67,20 @@ export const observabilityConfigSection = defineConfigSection(
       (v.OTEL_EXPORTER_OTLP_ENDPOINT ? `${v.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : undefined),
     applicationInsightsConnectionString: v.APPLICATIONINSIGHTS_CONNECTION_STRING,
   }),
+  {
+    reads: [runtimeConfigSection],
+    checks: [
+      (observability, config) =>
+        observability.metricsEnabled && config.get(runtimeConfigSection).isProduction && observability.metricsAuth === 'none'
+          ? ['METRICS_AUTH: must be "token" when METRICS_ENABLED=true in production (or set METRICS_ENABLED=false)']
+          : [],
+    ],
+  },
 );
 
 /** Metrics default to on, except in production where turning them on is a deliberate choice. */
-function metricsEnabled(value: string | undefined, nodeEnv: string): boolean {
-  if (value === undefined) return nodeEnv !== 'production';
+function metricsEnabled(value: string | undefined, config: ConfigReader): boolean {
+  if (value === undefined) return !config.get(runtimeConfigSection).isProduction;
   return ['true', '1', 'yes'].includes(value);
 }
 

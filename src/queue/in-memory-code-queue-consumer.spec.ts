@@ -1,10 +1,11 @@
+import { clockOf } from '../../test/support/clock.js';
 import { InMemoryCodeQueueConsumer } from './in-memory-code-queue-consumer.js';
 import { QueueUnavailableError } from './queue.errors.js';
 
 describe('InMemoryCodeQueueConsumer (queue semantics for the watcher specs)', () => {
   it('hides a received message for its lease, then hands it out again with a higher delivery count', async () => {
     let now = 0;
-    const queue = new InMemoryCodeQueueConsumer('q', 'q-poison', () => now);
+    const queue = new InMemoryCodeQueueConsumer('q', 'q-poison', clockOf(() => now));
     queue.enqueue('a');
     const [first] = await queue.receive(10, 2);
     expect(first).toMatchObject({ text: 'a', deliveryCount: 1 });
@@ -22,7 +23,7 @@ describe('InMemoryCodeQueueConsumer (queue semantics for the watcher specs)', ()
 
   it('release with a delay and a new text; send hides a new message', async () => {
     let now = 0;
-    const queue = new InMemoryCodeQueueConsumer('q', 'q-poison', () => now);
+    const queue = new InMemoryCodeQueueConsumer('q', 'q-poison', clockOf(() => now));
     queue.enqueue('a');
     const [m] = await queue.receive(1, 30);
     await queue.release(m!, 5, 'b');

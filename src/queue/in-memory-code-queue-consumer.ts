@@ -1,3 +1,4 @@
+import type { Clock } from '../common/clock.js';
 import { CodeQueueConsumer, type ReceivedCodeMessage } from './code-queue-consumer.js';
 import { QueueUnavailableError } from './queue.errors.js';
 
@@ -21,15 +22,15 @@ interface StoredMessage {
 export class InMemoryCodeQueueConsumer extends CodeQueueConsumer {
   readonly calls: string[] = [];
   readonly poisoned: string[] = [];
-  receives = 0;
+  private receiveCount = 0;
   private readonly messages: StoredMessage[] = [];
   private failures: Error[] = [];
   private nextId = 1;
 
   constructor(
-    readonly queueName = 'code-requests',
-    readonly poisonQueueName = `${queueName}-poison`,
-    private readonly now: () => number = Date.now,
+    readonly queueName: string,
+    readonly poisonQueueName: string,
+    private readonly clock: Clock,
   ) {
     super();
   }
@@ -41,9 +42,9 @@ export class InMemoryCodeQueueConsumer extends CodeQueueConsumer {
       id,
       text,
       deliveryCount: options.deliveryCount ?? 0,
-      insertedOn: new Date(this.now()),
-      expiresOn: options.expiresOn ?? new Date(this.now() + 7 * 24 * 3600 * 1000),
-      visibleAt: this.now() + (options.delaySeconds ?? 0) * 1000,
+      insertedOn: new Date(this.clock.now()),
+      expiresOn: options.expiresOn ?? new Date(this.clock.now() + 7 * 24 * 3600 * 1000),
+      visibleAt: this.clock.now() + (options.delaySeconds ?? 0) * 1000,
     });
     return id;
   }
@@ -51,6 +52,11 @@ export class InMemoryCodeQueueConsumer extends CodeQueueConsumer {
   /** The next `count` receives fail with `error` (default: the queue is unavailable). */
   failReceives(count: number, error: Error = new QueueUnavailableError('HTTP 503 (ServerBusy)')): void {
     this.failures.push(...Array.from({ length: count }, () => error));
+  }
+
+  /** Receive calls made so far. */
+  get receives(): number {
+    return this.receiveCount;
   }
 
   /** Messages still on the queue, visible or not. */
@@ -61,10 +67,10 @@ export class InMemoryCodeQueueConsumer extends CodeQueueConsumer {
   async createIfMissing(): Promise<void> {}
 
   async receive(max: number, visibilitySeconds: number): Promise<ReceivedCodeMessage[]> {
-    this.receives++;
+    this.receiveCount++;
     const failure = this.failures.shift();
     if (failure) throw failure;
-    const now = this.now();
+    const now = this.clock.now();
     return this.messages
       .filter((m) => m.visibleAt <= now)
       .slice(0, max)
@@ -78,7 +84,7 @@ export class InMemoryCodeQueueConsumer extends CodeQueueConsumer {
 
   async renew(message: ReceivedCodeMessage, visibilitySeconds: number): Promise<void> {
     this.calls.push(`renew ${message.id} ${visibilitySeconds}`);
-    this.leased(message).visibleAt = this.now() + visibilitySeconds * 1000;
+    this.leased(message).visibleAt = this.clock.now() + visibilitySeconds * 1000;
   }
 
   async settle(message: ReceivedCodeMessage): Promise<void> {
@@ -91,7 +97,7 @@ export class InMemoryCodeQueueConsumer extends CodeQueueConsumer {
   async release(message: ReceivedCodeMessage, delaySeconds: number, text?: string): Promise<void> {
     this.calls.push(`release ${message.id} ${text === undefined ? 'same-text' : 'new-text'} ${delaySeconds}`);
     const stored = this.leased(message);
-    stored.visibleAt = this.now() + delaySeconds * 1000;
+    stored.visibleAt = this.clock.now() + delaySeconds * 1000;
     if (text !== undefined) stored.text = text;
     stored.lease = undefined;
   }

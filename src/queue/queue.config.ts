@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineConfigSection, envBoolean } from '../config/config-section.js';
-import { resolveStorageAccount, storageAccountVariables } from '../azure/storage-account.config.js';
+import { storageAccountConfigSection } from '../azure/storage-account.config.js';
 
 export const QUEUE_MESSAGE_ENCODINGS = ['plain', 'base64'] as const;
 export type QueueMessageEncoding = (typeof QUEUE_MESSAGE_ENCODINGS)[number];
@@ -25,44 +25,36 @@ export class QueueConfig {
 export const queueConfigSection = defineConfigSection(
   'queue',
   QueueConfig,
-  z
-    .object({
-      ...storageAccountVariables,
-      STORAGE_QUEUE_NAME: z
-        .string()
-        .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'must be a valid queue name (3-63 lower-case letters, digits, dashes)')
-        .default('code-requests'),
-      QUEUE_MESSAGE_ENCODING: z.enum(QUEUE_MESSAGE_ENCODINGS).default('plain'),
-      QUEUE_CREATE_IF_MISSING: envBoolean(false),
-    })
-    .superRefine((v, ctx) => {
-      if (!v.AZURE_STORAGE_CONNECTION_STRING && !v.STORAGE_QUEUE_URL) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['STORAGE_QUEUE_URL'],
-          message: 'is required (or set AZURE_STORAGE_CONNECTION_STRING, e.g. for Azurite)',
-        });
-      }
-      if (v.AZURE_STORAGE_CONNECTION_STRING && v.STORAGE_QUEUE_URL) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['STORAGE_QUEUE_URL'],
-          message: 'set either STORAGE_QUEUE_URL (managed identity) or AZURE_STORAGE_CONNECTION_STRING, not both',
-        });
-      }
-    }),
-  (v) => {
-    const { connectionString, queueUrl, requestTimeoutMs, maxTries, retryDelayMs } = resolveStorageAccount(v);
+  z.object({
+    STORAGE_QUEUE_NAME: z
+      .string()
+      .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'must be a valid queue name (3-63 lower-case letters, digits, dashes)')
+      .default('code-requests'),
+    QUEUE_MESSAGE_ENCODING: z.enum(QUEUE_MESSAGE_ENCODINGS).default('plain'),
+    QUEUE_CREATE_IF_MISSING: envBoolean(false),
+  }),
+  (v, _env, config) => {
+    const { connectionString, queueUrl, requestTimeoutMs, maxTries, retryDelayMs } = config.get(storageAccountConfigSection);
     return {
       connectionString,
       queueUrl,
-      queueName: v.STORAGE_QUEUE_URL ? queueNameFromUrl(v.STORAGE_QUEUE_URL) : v.STORAGE_QUEUE_NAME,
+      queueName: queueUrl ? queueNameFromUrl(queueUrl) : v.STORAGE_QUEUE_NAME,
       encoding: v.QUEUE_MESSAGE_ENCODING,
       createIfMissing: v.QUEUE_CREATE_IF_MISSING,
       requestTimeoutMs,
       maxTries,
       retryDelayMs,
     };
+  },
+  {
+    reads: [storageAccountConfigSection],
+    checks: [
+      (queue) => {
+        if (!queue.connectionString && !queue.queueUrl) return ['STORAGE_QUEUE_URL: is required (or set AZURE_STORAGE_CONNECTION_STRING, e.g. for Azurite)'];
+        if (queue.connectionString && queue.queueUrl) return ['STORAGE_QUEUE_URL: set either STORAGE_QUEUE_URL (managed identity) or AZURE_STORAGE_CONNECTION_STRING, not both'];
+        return [];
+      },
+    ],
   },
 );
 

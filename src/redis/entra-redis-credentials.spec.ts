@@ -5,6 +5,7 @@ import { startRedis, type RedisServerHandle } from '../../test/support/redis.js'
 import { objectIdOf } from './entra-redis-credentials.js';
 import { RedisConnection } from './redis-connection.js';
 import { redisConfigSection, REDIS_ENTRA_SCOPE } from './redis.config.js';
+import { SystemClock } from '../common/clock.js';
 
 const OID = '6f1d3c2a-0000-4000-8000-00000000beef';
 /** A JWT-shaped token (Redis does not verify it here; the ACL password is the token itself). */
@@ -68,7 +69,7 @@ describe('EntraRedisCredentials with a real redis-server (ACL user = object id, 
     const admin = redis.admin();
     await admin.call('ACL', 'SETUSER', OID, 'reset', 'on', `>${tokenFor(1)}`, '~*', '+@all');
     const credential = new FakeCredential(4000);
-    const connection = new RedisConnection(config({ REDIS_URL: redis.url }), undefined, () => credential);
+    const connection = new RedisConnection(config({ REDIS_URL: redis.url }), new SystemClock(), undefined, () => credential);
     try {
       const asked = credential.nextRequest();
       await connection.open();
@@ -105,7 +106,7 @@ describe('EntraRedisCredentials with a real redis-server (ACL user = object id, 
     const admin = redis.admin();
     await admin.call('ACL', 'SETUSER', OID, 'reset', 'on', `>${tokenFor(1)}`, `>${tokenFor(3)}`, '~*', '+@all');
     const credential = new FakeCredential(3_600_000);
-    const connection = new RedisConnection(config({ REDIS_URL: redis.url }), undefined, () => credential);
+    const connection = new RedisConnection(config({ REDIS_URL: redis.url }), new SystemClock(), undefined, () => credential);
     try {
       await connection.open();
       const renewer = connection.entraCredentials!;

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { AccessToken, TokenCredential } from '@azure/identity';
+import type { Clock } from '../common/clock.js';
 import { REDIS_ENTRA_SCOPE } from './redis.config.js';
 import { RedisTokenError } from './redis.errors.js';
 
@@ -45,7 +46,7 @@ export class EntraRedisCredentials extends EventEmitter<{ renewed: [RedisCredent
   constructor(
     private readonly credential: TokenCredential,
     private readonly options: EntraRedisCredentialsOptions,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock,
   ) {
     super();
   }
@@ -95,7 +96,7 @@ export class EntraRedisCredentials extends EventEmitter<{ renewed: [RedisCredent
       this.emit('renewed', credentials);
     } catch (error) {
       if (this.stopped) return;
-      const remaining = this.expiresAt - this.now();
+      const remaining = this.expiresAt - this.clock.now();
       const retryIn = Math.max(1000, Math.min(this.options.retryMs ?? 30_000, remaining / 4));
       this.options.log?.warn(
         `Renewing the Entra token for Redis failed (${(error as Error).message}); retrying in ${Math.round(retryIn / 1000)} s, current token valid for ${Math.max(0, Math.round(remaining / 1000))} s`,
@@ -125,7 +126,7 @@ export class EntraRedisCredentials extends EventEmitter<{ renewed: [RedisCredent
 
   private schedule(): void {
     if (this.stopped) return;
-    const now = this.now();
+    const now = this.clock.now();
     const lifetime = Math.max(0, this.expiresAt - now);
     let renewAt = this.expiresAt - Math.min(this.options.renewMarginMs, lifetime / 2);
     if (this.refreshAfter !== undefined && this.refreshAfter > now) renewAt = Math.min(renewAt, this.refreshAfter);

@@ -1,3 +1,5 @@
+import type { Clock } from '../common/clock.js';
+
 /**
  * One log line per incident instead of one per request: the first occurrence is logged at once,
  * repeats within `everyMs` are counted and reported with the next line.
@@ -8,13 +10,13 @@ export class RateLimitedLog {
 
   constructor(
     private readonly write: (message: string) => void,
+    private readonly clock: Clock,
     private readonly everyMs = 30_000,
-    private readonly now: () => number = Date.now,
   ) {}
 
   /** Logs `message` unless a line was written less than `everyMs` ago; returns whether it logged. */
   note(message: string): boolean {
-    const now = this.now();
+    const now = this.clock.now();
     if (now - this.lastAt < this.everyMs) {
       this.suppressed++;
       return false;

@@ -7,6 +7,7 @@ import { EntraRedisCredentials } from './entra-redis-credentials.js';
 import { RateLimitedLog } from './rate-limited-log.js';
 import type { RedisConfig } from './redis.config.js';
 import { RedisUnavailableError } from './redis.errors.js';
+import type { Clock } from '../common/clock.js';
 
 /**
  * The process' one Redis connection (throttler counters, sessions). Opened at start only when a
@@ -16,7 +17,7 @@ import { RedisUnavailableError } from './redis.errors.js';
  */
 export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RedisConnection.name);
-  private readonly errorLog = new RateLimitedLog((m) => this.logger.warn(m));
+  private readonly errorLog: RateLimitedLog;
   private redis?: Redis;
   private entra?: EntraRedisCredentials;
   private opening?: Promise<void>;
@@ -26,9 +27,12 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     readonly config: RedisConfig,
+    private readonly clock: Clock,
     private readonly secrets?: Pick<SecretsService, 'get'>,
     private readonly credential: () => TokenCredential = azureCredential,
-  ) {}
+  ) {
+    this.errorLog = new RateLimitedLog((m) => this.logger.warn(m), clock);
+  }
 
   get inUse(): boolean {
     return this.config.inUse;
@@ -143,7 +147,7 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
         return { username: this.config.username, password };
       }
       case 'entra':
-        this.entra = new EntraRedisCredentials(this.credential(), { username: this.config.username, renewMarginMs: this.config.tokenRenewMarginMs, log: this.logger });
+        this.entra = new EntraRedisCredentials(this.credential(), { username: this.config.username, renewMarginMs: this.config.tokenRenewMarginMs, log: this.logger }, this.clock);
         return this.entra.start();
     }
   }

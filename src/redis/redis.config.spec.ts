@@ -1,6 +1,18 @@
+import { ConfigValidationError } from '../config/config.errors.js';
+import { loadConfig } from '../config/load-config.js';
+import { rateLimitConfigSection } from '../rate-limit/rate-limit.config.js';
+import { sessionsConfigSection } from '../auth/sessions/sessions.config.js';
 import { redisConfigSection } from './redis.config.js';
 
-const parse = (env: Record<string, string>) => redisConfigSection.parse(env);
+/** The Redis section as a process loads it, with the capabilities that may need it (rate limits, sessions). */
+const parse = (env: Record<string, string>) => {
+  try {
+    return { ok: true as const, value: loadConfig(env, [redisConfigSection, rateLimitConfigSection, sessionsConfigSection]).get(redisConfigSection) };
+  } catch (error) {
+    if (!(error instanceof ConfigValidationError)) throw error;
+    return { ok: false as const, problems: error.problems };
+  }
+};
 const problems = (env: Record<string, string>) => {
   const r = parse(env);
   return r.ok ? [] : r.problems;

@@ -9,15 +9,16 @@ export const AZURE_MANAGED_REDIS_PORT = 10000;
 export const REDIS_ENTRA_SCOPE = 'https://redis.azure.com/.default';
 
 /**
- * The one Redis connection shared by the capabilities that use it (THROTTLE_STORE=redis,
- * AUTH_SESSION_STORE=redis). Either REDIS_URL (local, tests: redis:// or rediss://) or
+ * The one Redis connection shared by the capabilities that use it: each declares that it needs
+ * Redis (its config section's `needs`), so this section knows who uses it without reading their
+ * variables. Either REDIS_URL (local, tests: redis:// or rediss://) or
  * REDIS_HOST + REDIS_PORT (Azure: TLS). Authentication: none, a password from the secret store,
  * or a Microsoft Entra token from DefaultAzureCredential (no access key).
  */
 export class RedisConfig {
   /** Some capability is configured to use Redis; otherwise no connection is ever opened. */
   readonly inUse!: boolean;
-  /** Which capabilities use it (for messages and readiness). */
+  /** Which capabilities use it (for messages and readiness), as they declared it. */
   readonly usedBy!: readonly string[];
   /** Readiness fails while Redis is down only if something cannot work without it (sessions). */
   readonly requiredForReadiness!: boolean;
@@ -64,18 +65,10 @@ export const redisConfigSection = defineConfigSection(
       REDIS_COMMAND_TIMEOUT_MS: envInt(1000, 50, 60_000),
       REDIS_CONNECT_TIMEOUT_MS: envInt(5000, 100, 120_000),
       REDIS_TOKEN_RENEW_MARGIN_SECONDS: envInt(300, 1, 3600),
-      // Read here only to know whether Redis is needed; validated by their own sections.
-      THROTTLE_STORE: z.string().optional(),
-      AUTH_SESSION_STORE: z.string().optional(),
-      AUTH_PROVIDER: z.string().optional(),
     })
     .superRefine((v, ctx) => {
-      const users = usersOf(v);
       const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
       if (v.REDIS_URL && v.REDIS_HOST) issue('REDIS_URL', 'and REDIS_HOST are mutually exclusive (REDIS_URL locally, REDIS_HOST + REDIS_PORT in Azure)');
-      if (users.length && !v.REDIS_URL && !v.REDIS_HOST) {
-        issue('REDIS_URL', `or REDIS_HOST is required when ${users.join(' and ')}`);
-      }
       const urlHasPassword = v.REDIS_URL !== undefined && URL.canParse(v.REDIS_URL) && new URL(v.REDIS_URL).password !== '';
       if (urlHasPassword && v.REDIS_AUTH !== 'none') {
         issue('REDIS_URL', `must not carry a password when REDIS_AUTH=${v.REDIS_AUTH} (the password comes from the secret store or Entra)`);
@@ -86,9 +79,9 @@ export const redisConfigSection = defineConfigSection(
     }),
   (v) =>
     Object.assign(Object.create(RedisConfig.prototype) as RedisConfig, {
-      inUse: usersOf(v).length > 0,
-      usedBy: usersOf(v),
-      requiredForReadiness: sessionsUseRedis(v),
+      inUse: false,
+      usedBy: [],
+      requiredForReadiness: false,
       url: v.REDIS_URL,
       host: v.REDIS_HOST,
       port: v.REDIS_PORT,
@@ -101,15 +94,21 @@ export const redisConfigSection = defineConfigSection(
       connectTimeoutMs: v.REDIS_CONNECT_TIMEOUT_MS,
       tokenRenewMarginMs: v.REDIS_TOKEN_RENEW_MARGIN_SECONDS * 1000,
     }),
+  {
+    // Told by the capabilities that need Redis (their sections' `needs`).
+    complete: (redis, needs) => {
+      const usedBy = needs.map((need) => need.by);
+      if (usedBy.length && !redis.url && !redis.host) {
+        return { ok: false, problems: [`REDIS_URL: or REDIS_HOST is required when ${usedBy.join(' and ')}`] };
+      }
+      return {
+        ok: true,
+        value: Object.assign(Object.create(RedisConfig.prototype) as RedisConfig, redis, {
+          inUse: usedBy.length > 0,
+          usedBy,
+          requiredForReadiness: needs.some((need) => need.essential),
+        }),
+      };
+    },
+  },
 );
-
-function sessionsUseRedis(v: { AUTH_SESSION_STORE?: string; AUTH_PROVIDER?: string }): boolean {
-  return v.AUTH_SESSION_STORE === 'redis' && (v.AUTH_PROVIDER ?? 'none') !== 'none';
-}
-
-function usersOf(v: { THROTTLE_STORE?: string; AUTH_SESSION_STORE?: string; AUTH_PROVIDER?: string }): string[] {
-  const users: string[] = [];
-  if (v.THROTTLE_STORE === 'redis') users.push('THROTTLE_STORE=redis');
-  if (sessionsUseRedis(v)) users.push('AUTH_SESSION_STORE=redis');
-  return users;
-}

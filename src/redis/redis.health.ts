@@ -1,23 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import type { HealthIndicatorService } from '@nestjs/terminus';
+import { Readiness, type ReadinessIndicator } from '../health/health-indicator.js';
 import { RedisConnection } from './redis-connection.js';
 
 /**
- * Readiness' view of Redis. Down only when something cannot work without it (sessions in Redis);
+ * Readiness indicator `redis`. Down only when something cannot work without it (sessions in Redis);
  * when only the throttler uses it, an outage is reported as up with `fallback`, because the
  * throttler then counts in-process and the API still serves: taking every replica out of the
  * load balancer for that would turn a degraded limit into an outage.
  */
 @Injectable()
-export class RedisHealthIndicator {
+@Readiness()
+export class RedisHealthIndicator implements ReadinessIndicator {
   constructor(private readonly connection: RedisConnection) {}
 
-  get inUse(): boolean {
-    return this.connection.inUse;
-  }
-
-  async check(indicators: HealthIndicatorService, key = 'redis') {
-    const indicator = indicators.check(key);
+  /** Nothing when no capability of this process uses Redis. */
+  async check(indicators: HealthIndicatorService) {
+    if (!this.connection.inUse) return undefined;
+    const indicator = indicators.check('redis');
     const usedBy = this.connection.config.usedBy.join(', ');
     try {
       await this.connection.ping();

@@ -1,8 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { SecretsService } from '../secrets/secrets.service.js';
-import { RedisConfig } from './redis.config.js';
+import { RedisConfig, redisConfigSection } from './redis.config.js';
 import { RedisConnection } from './redis-connection.js';
 import { RedisHealthIndicator } from './redis.health.js';
+import { Clock, ClockModule } from '../common/clock.js';
 
 /**
  * The one Redis connection of the process, for every capability configured to use it. Nothing is
@@ -10,10 +11,11 @@ import { RedisHealthIndicator } from './redis.health.js';
  */
 @Global()
 @Module({
+  imports: [redisConfigSection.forFeature(), ClockModule],
   providers: [
-    { provide: RedisConnection, inject: [RedisConfig, SecretsService], useFactory: (c: RedisConfig, s: SecretsService) => new RedisConnection(c, s) },
+    { provide: RedisConnection, inject: [RedisConfig, Clock, SecretsService], useFactory: (c: RedisConfig, clock: Clock, s: SecretsService) => new RedisConnection(c, clock, s) },
     RedisHealthIndicator,
   ],
-  exports: [RedisConnection, RedisHealthIndicator],
+  exports: [RedisConnection],
 })
 export class RedisModule {}

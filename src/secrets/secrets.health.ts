@@ -1,11 +1,19 @@
-import type { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import type { SecretsService } from './secrets.service.js';
+import { Injectable } from '@nestjs/common';
+import type { HealthIndicatorService } from '@nestjs/terminus';
+import { Readiness, type ReadinessIndicator } from '../health/health-indicator.js';
+import { SecretsService } from './secrets.service.js';
 
-/** Terminus indicator `secrets`: up once every required secret is loaded, else down with which and why. */
-export function secretsHealth(indicators: HealthIndicatorService, secrets: SecretsService): HealthIndicatorResult {
-  const session = indicators.check('secrets');
-  const missing = secrets.missing();
-  return missing.length === 0
-    ? session.up({ store: secrets.storeKind })
-    : session.down({ store: secrets.storeKind, missing: missing.map((m) => m.name), reason: missing[0]!.reason });
+/** Readiness indicator `secrets`: up once every required secret is loaded, else down with which and why. */
+@Injectable()
+@Readiness()
+export class SecretsHealthIndicator implements ReadinessIndicator {
+  constructor(private readonly secrets: SecretsService) {}
+
+  check(indicators: HealthIndicatorService) {
+    const session = indicators.check('secrets');
+    const missing = this.secrets.missing();
+    return missing.length === 0
+      ? session.up({ store: this.secrets.storeKind })
+      : session.down({ store: this.secrets.storeKind, missing: missing.map((m) => m.name), reason: missing[0]!.reason });
+  }
 }

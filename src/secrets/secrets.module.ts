@@ -1,16 +1,27 @@
 import { Global, Module } from '@nestjs/common';
 import { SecretStore } from './secret-store.js';
-import { SecretsConfig } from './secrets.config.js';
+import { SecretsConfig, secretsConfigSection } from './secrets.config.js';
+import { SecretsMetricsToken } from './metrics-token.provider.js';
+import { SecretsHealthIndicator } from './secrets.health.js';
+import { MetricsToken } from '../observability/metrics-token.js';
+import { observabilityConfigSection } from '../observability/observability.config.js';
 import { SecretsService } from './secrets.service.js';
 import { createSecretStore } from './secret-store.factory.js';
+import { ClockModule } from '../common/clock.js';
 
-/** The secret store chosen by SECRETS_PROVIDER, behind SecretsService's cache. */
+/**
+ * The secret store chosen by SECRETS_PROVIDER, behind SecretsService's cache; the metrics scrape
+ * token read from it (MetricsToken) and its readiness indicator.
+ */
 @Global()
 @Module({
+  imports: [ClockModule, secretsConfigSection.forFeature(), observabilityConfigSection.forFeature()],
   providers: [
     { provide: SecretStore, inject: [SecretsConfig], useFactory: createSecretStore },
-    { provide: SecretsService, inject: [SecretStore, SecretsConfig], useFactory: (s: SecretStore, c: SecretsConfig) => new SecretsService(s, c) },
+    SecretsService,
+    { provide: MetricsToken, useClass: SecretsMetricsToken },
+    SecretsHealthIndicator,
   ],
-  exports: [SecretsService],
+  exports: [SecretsService, MetricsToken],
 })
 export class SecretsModule {}

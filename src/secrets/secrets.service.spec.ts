@@ -3,6 +3,8 @@ import { SecretStore } from './secret-store.js';
 import { SecretsService } from './secrets.service.js';
 import type { SecretsConfig } from './secrets.config.js';
 import { SecretStoreUnavailableError } from './secrets.errors.js';
+import { SystemClock } from '../common/clock.js';
+import { clockOf } from '../../test/support/clock.js';
 
 /** A scriptable store: answers with `value`, or fails while `failing` is set. */
 class ScriptedStore extends SecretStore {
@@ -31,7 +33,7 @@ const config = (maxAgeMs = 0): SecretsConfig => ({
 describe('SecretsService', () => {
   it('reads the store once and serves later gets from memory', async () => {
     const store = new ScriptedStore();
-    const secrets = new SecretsService(store, config());
+    const secrets = new SecretsService(store, config(), new SystemClock());
     for (let i = 0; i < 100; i++) expect(await secrets.get('k')).toBe('v1');
     expect(store.reads).toBe(1);
     expect(secrets.storeReads).toBe(1);
@@ -41,7 +43,7 @@ describe('SecretsService', () => {
     const store = new ScriptedStore();
     let open!: () => void;
     store.gate = new Promise((resolve) => (open = resolve));
-    const secrets = new SecretsService(store, config());
+    const secrets = new SecretsService(store, config(), new SystemClock());
     const reads = Promise.all(Array.from({ length: 20 }, () => secrets.get('k')));
     open();
     expect(await reads).toEqual(Array(20).fill('v1'));
@@ -50,7 +52,7 @@ describe('SecretsService', () => {
 
   it('refresh re-reads once for the rejected value and not again for callers holding an older one', async () => {
     const store = new ScriptedStore();
-    const secrets = new SecretsService(store, config());
+    const secrets = new SecretsService(store, config(), new SystemClock());
     await secrets.get('k');
     store.value = 'v2';
     expect(await secrets.refresh('k', 'v1')).toBe('v2');
@@ -62,7 +64,7 @@ describe('SecretsService', () => {
   it('re-reads after the max age, and keeps serving the stale value if the store is down', async () => {
     let now = 0;
     const store = new ScriptedStore();
-    const secrets = new SecretsService(store, config(1000), () => now);
+    const secrets = new SecretsService(store, config(1000), clockOf(() => now));
     await secrets.get('k');
     now = 1500;
     store.value = 'v2';
@@ -76,7 +78,7 @@ describe('SecretsService', () => {
   it('fails a first read when the store is down', async () => {
     const store = new ScriptedStore();
     store.failing = true;
-    await expect(new SecretsService(store, config()).get('k')).rejects.toBeInstanceOf(SecretStoreUnavailableError);
+    await expect(new SecretsService(store, config(), new SystemClock()).get('k')).rejects.toBeInstanceOf(SecretStoreUnavailableError);
   });
 
   it('require() retries in the background and reports the missing secret with its reason until loaded', async () => {
@@ -84,7 +86,7 @@ describe('SecretsService', () => {
     try {
       const store = new ScriptedStore();
       store.failing = true;
-      const secrets = new SecretsService(store, config());
+      const secrets = new SecretsService(store, config(), new SystemClock());
       secrets.require('k');
       await jest.advanceTimersByTimeAsync(0);
       expect(secrets.missing()).toEqual([{ name: 'k', reason: expect.stringContaining('HTTP 503') }]);

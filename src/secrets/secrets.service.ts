@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
 import { SecretStore } from './secret-store.js';
 import { SecretsConfig } from './secrets.config.js';
 import { SecretUnusableError } from './secrets.errors.js';
@@ -25,14 +26,18 @@ export class SecretsService implements OnApplicationShutdown {
   private readonly lastFailure = new Map<string, string>();
   private readonly checks = new Map<string, SecretCheck>();
   private stopped = false;
-  /** Calls made to the backing store, for health output and benchmarks. */
-  storeReads = 0;
+  private reads = 0;
 
   constructor(
     private readonly store: SecretStore,
     private readonly config: SecretsConfig,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock,
   ) {}
+
+  /** Calls made to the backing store, for health output and benchmarks. */
+  get storeReads(): number {
+    return this.reads;
+  }
 
   get storeKind(): string {
     return this.store.kind;
@@ -88,20 +93,20 @@ export class SecretsService implements OnApplicationShutdown {
   }
 
   private isStale(entry: CachedSecret): boolean {
-    return this.config.maxAgeMs > 0 && this.now() - entry.readAt >= this.config.maxAgeMs;
+    return this.config.maxAgeMs > 0 && this.clock.now() - entry.readAt >= this.config.maxAgeMs;
   }
 
   private load(name: string): Promise<string> {
     let pending = this.inFlight.get(name);
     if (!pending) {
-      this.storeReads++;
+      this.reads++;
       pending = this.store
         .read(name)
         .then((value) => {
           const problem = this.checks.get(name)?.(value);
           if (problem) throw new SecretUnusableError(name, problem);
           const previous = this.cache.get(name);
-          this.cache.set(name, { value, readAt: this.now() });
+          this.cache.set(name, { value, readAt: this.clock.now() });
           this.lastFailure.delete(name);
           if (previous && previous.value !== value) this.logger.log(`Secret "${name}" was rotated; using the new value`);
           return value;

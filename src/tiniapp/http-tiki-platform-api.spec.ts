@@ -10,6 +10,8 @@ import type { SecretsConfig } from '../secrets/secrets.config.js';
 import { HttpTikiPlatformApi } from './http-tiki-platform-api.js';
 import type { TiniAppConfig } from './tiniapp.config.js';
 import { TikiApiBadResponseError, TikiApiStatusError } from './tiniapp.errors.js';
+import { SystemClock } from '../common/clock.js';
+import { clockOf } from '../../test/support/clock.js';
 
 class MutableStore extends SecretStore {
   readonly kind = 'test';
@@ -65,7 +67,7 @@ describe('HttpTikiPlatformApi', () => {
   let baseUrl: string;
   const make = (overrides: Partial<TiniAppConfig> = {}) => {
     const config = { enabled: true, clientKey: 'key', baseUrl, clientSecretName: 'tiniapp-client-secret', timeoutMs: 1000, maxSockets: 4, bodyLimitBytes: 8192, ...overrides } as TiniAppConfig;
-    return new HttpTikiPlatformApi(new HttpService(axios.create()), new SecretsService(store, secretsConfig), config, () => 1_700_000_000_000);
+    return new HttpTikiPlatformApi(new HttpService(axios.create()), new SecretsService(store, secretsConfig, new SystemClock()), config, clockOf(() => 1_700_000_000_000));
   };
 
   beforeAll(async () => {

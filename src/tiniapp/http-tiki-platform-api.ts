@@ -6,6 +6,7 @@ import { TiniAppConfig } from './tiniapp.config.js';
 import { tiniAppSignedHeaders } from './tiniapp.signer.js';
 import { TikiPlatformApi, type TikiAnswer } from './tiki-platform-api.js';
 import { TikiApiBadResponseError, TikiApiStatusError, TikiApiTimeoutError, TikiApiUnreachableError } from './tiniapp.errors.js';
+import { Clock } from '../common/clock.js';
 
 const MAX_ANSWER_BYTES = 64 * 1024;
 
@@ -22,7 +23,7 @@ export class HttpTikiPlatformApi extends TikiPlatformApi implements OnModuleInit
     private readonly http: HttpService,
     private readonly secrets: SecretsService,
     private readonly config: TiniAppConfig,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock,
   ) {
     super();
   }
@@ -61,7 +62,7 @@ export class HttpTikiPlatformApi extends TikiPlatformApi implements OnModuleInit
         headers: {
           'Content-Type': 'application/json',
           Accept: 'application/json',
-          ...tiniAppSignedHeaders(this.config.clientKey, secret, bytes, this.now),
+          ...tiniAppSignedHeaders(this.config.clientKey, secret, bytes, () => this.clock.now()),
         },
         transformRequest: [(data: unknown) => data],
         transformResponse: [(data: unknown) => data],

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineConfigSection, envInt, type Env } from '../config/config-section.js';
-import { localSecretVariable } from '../secrets/secrets.config.js';
+import { localSecretVariable, type SecretsConfig, secretsConfigSection } from '../secrets/secrets.config.js';
 
 /** Tiki's platform API paths, relative to the base URL (`https://api.tiki.vn/tiniapp-open-api`). */
 export const TIKI_PATHS = {
@@ -72,34 +72,17 @@ export const tiniAppConfigSection = defineConfigSection(
       TINIAPP_BODY_LIMIT_BYTES: envInt(8192, 64, 1_048_576),
     })
     .superRefine((v, ctx) => {
-      const env = v as Env;
-      const key = pick(env, ALIASES.clientKey);
-      const endpoint = pick(env, ALIASES.endpoint);
-      const secret = pick(env, ALIASES.clientSecret);
-      if (!key && !endpoint && !secret) return; // not configured: routes off
+      const endpoint = pick(v as Env, ALIASES.endpoint);
       if (endpoint && !isHttpUrl(endpoint.value)) {
         ctx.addIssue({ code: 'custom', path: [endpoint.name], message: 'must be an absolute http(s) URL without a query' });
-      }
-      // Each missing part under the seed's name, with the alternatives.
-      const missing: Array<[string, string]> = [];
-      if (!key) missing.push(['CLIENT_KEY', 'or TINIAPP_CLIENT_KEY']);
-      if (!endpoint) missing.push(['AUTH_ENDPOINT', 'or TINIAPP_API_BASE_URL']);
-      const secretName = typeof v.TINIAPP_CLIENT_SECRET_NAME === 'string' ? v.TINIAPP_CLIENT_SECRET_NAME : DEFAULT_SECRET_NAME;
-      if (!secret && !secretInStore(env, secretName)) {
-        const name = secretName;
-        missing.push(['CLIENT_SECRET', `or TINIAPP_CLIENT_SECRET, ${localSecretVariable(name)} for the local secret store, or the Key Vault secret "${name}" with KEY_VAULT_URL`]);
-      }
-      for (const [name, alternatives] of missing) {
-        ctx.addIssue({ code: 'custom', path: [name], message: `is required (${alternatives}): the Tini App backend is only partly configured` });
       }
     }, { when: () => true }), // also when a number above is bad, so every problem is reported at once
   (v, env) => {
     const key = pick(env, ALIASES.clientKey);
     const endpoint = pick(env, ALIASES.endpoint);
     const secret = pick(env, ALIASES.clientSecret);
-    const enabled = Boolean(key || endpoint || secret);
     return {
-      enabled,
+      enabled: Boolean(key || endpoint || secret),
       clientKey: key?.value ?? '',
       baseUrl: endpoint ? tikiBaseUrl(endpoint.value) : '',
       clientSecret: secret?.value,
@@ -109,13 +92,29 @@ export const tiniAppConfigSection = defineConfigSection(
       bodyLimitBytes: v.TINIAPP_BODY_LIMIT_BYTES,
     };
   },
-  { variables: Object.values(ALIASES).flat() },
+  {
+    reads: [secretsConfigSection],
+    variables: Object.values(ALIASES).flat(),
+    checks: [
+      // Not configured: routes off. Partly configured: each missing part under the seed's name, with the alternatives.
+      (tiniApp, config) => {
+        if (!tiniApp.enabled) return [];
+        const missing: Array<[string, string]> = [];
+        if (!tiniApp.clientKey) missing.push(['CLIENT_KEY', 'or TINIAPP_CLIENT_KEY']);
+        if (!tiniApp.baseUrl) missing.push(['AUTH_ENDPOINT', 'or TINIAPP_API_BASE_URL']);
+        const name = tiniApp.clientSecretName;
+        if (tiniApp.clientSecret === undefined && !secretInStore(config.get(secretsConfigSection), name)) {
+          missing.push(['CLIENT_SECRET', `or TINIAPP_CLIENT_SECRET, ${localSecretVariable(name)} for the local secret store, or the Key Vault secret "${name}" with KEY_VAULT_URL`]);
+        }
+        return missing.map(([variable, alternatives]) => `${variable}: is required (${alternatives}): the Tini App backend is only partly configured`);
+      },
+    ],
+  },
 );
 
 /** The secret can come from the store: Key Vault is in use, or the local variable is set. */
-function secretInStore(env: Env, name: string): boolean {
-  const provider = env.SECRETS_PROVIDER?.trim() || (env.KEY_VAULT_URL?.trim() ? 'keyvault' : 'local');
-  if (provider === 'keyvault') return true;
+function secretInStore(secrets: SecretsConfig, name: string): boolean {
+  if (secrets.provider === 'keyvault') return true;
   const variable = localSecretVariable(name);
-  return Boolean(env[variable]?.trim() || env[`${variable}_FILE`]?.trim());
+  return Boolean(secrets.localValues[variable]?.trim() || secrets.localValues[`${variable}_FILE`]?.trim());
 }

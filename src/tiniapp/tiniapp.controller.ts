@@ -1,28 +1,29 @@
-import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ErrorBodyDto } from '../common/error-body.dto.js';
+import { ApiZodBody, ApiZodResponse, errorBodySchema } from '../common/validation.js';
 import { tiniAppRawBody } from './tiniapp.body-reader.js';
-import { parseTiniAppPayload } from './tiniapp.payload.js';
+import { parseTiniAppPayload, tiniAppFieldsSchema } from './tiniapp.payload.js';
 import { TiniAppAuthService } from './tiniapp.service.js';
 import type { TikiAnswer } from './tiki-platform-api.js';
 
 const tikiBody = { schema: { type: 'object', properties: { data: { type: 'object', nullable: true }, error: { type: 'object', nullable: true } } } };
 const errorResponses = [
-  { status: 400, description: "No payload received / Invalid payload data format / Missing key '<key>'", type: ErrorBodyDto },
-  { status: 413, description: 'Body larger than TINIAPP_BODY_LIMIT_BYTES', type: ErrorBodyDto },
-  { status: 502, description: 'Tiki unreachable, 5xx or an answer that is not {data, error}', type: ErrorBodyDto },
-  { status: 504, description: 'Tiki did not answer within TINIAPP_TIMEOUT_MS', type: ErrorBodyDto },
+  { status: 400, description: "No payload received / Invalid payload data format / Missing key '<key>'" },
+  { status: 413, description: 'Body larger than TINIAPP_BODY_LIMIT_BYTES' },
+  { status: 502, description: 'Tiki unreachable, 5xx or an answer that is not {data, error}' },
+  { status: 504, description: 'Tiki did not answer within TINIAPP_TIMEOUT_MS' },
 ];
 
+/** A Tini App route's documentation: its body from the schema its payload is validated with. */
 function ApiTiniAppRoute(summary: string, key: string): MethodDecorator {
-  return (target, property, descriptor) => {
-    ApiOperation({ summary })(target, property, descriptor);
-    ApiBody({ schema: { type: 'object', required: [key], properties: { [key]: { type: 'string' } } } })(target, property, descriptor);
-    ApiOkResponse({ description: "Tiki's answer, as is", ...tikiBody })(target, property, descriptor);
-    ApiResponse({ status: '4XX', description: "Tiki's own 4xx (invalid_code, invalid_token, invalid_signature, …) with its status and body", ...tikiBody })(target, property, descriptor);
-    for (const response of errorResponses) ApiResponse(response)(target, property, descriptor);
-  };
+  return applyDecorators(
+    ApiOperation({ summary }),
+    ApiZodBody(tiniAppFieldsSchema(key)),
+    ApiOkResponse({ description: "Tiki's answer, as is", ...tikiBody }),
+    ApiResponse({ status: '4XX', description: "Tiki's own 4xx (invalid_code, invalid_token, invalid_signature, …) with its status and body", ...tikiBody }),
+    ...errorResponses.map((response) => ApiZodResponse(response, errorBodySchema)),
+  );
 }
 
 /** The seed's routes, at the root. Tiki's 2xx/4xx answers are passed through with their status. */

@@ -1,15 +1,19 @@
-import { loadConfig } from '../config/load-config.js';
+import { loadConfig, type LoadedConfig } from '../config/load-config.js';
+import { chosenImports } from '../config/module-sections.js';
 import { tiniAppConfigSection } from './tiniapp.config.js';
 import { TiniAppModule } from './tiniapp.module.js';
 
-describe('TiniAppModule.whenEnabled', () => {
+/** What TiniAppModule.whenConfigured() (the API root's import) imports under `config`. */
+const mountedWith = (config: LoadedConfig) => chosenImports(TiniAppModule.whenConfigured(), config);
+
+describe('TiniAppModule.whenConfigured', () => {
   it('is mounted only when the Tini App backend is configured', () => {
-    expect(TiniAppModule.whenEnabled(loadConfig({}, [tiniAppConfigSection]))).toEqual([]);
+    expect(mountedWith(loadConfig({}, [tiniAppConfigSection]))).toEqual([]);
     const configured = loadConfig({ CLIENT_KEY: 'k', CLIENT_SECRET: 's', AUTH_ENDPOINT: 'https://api.tiki.vn/tiniapp-open-api/oauth/auth/token' }, [tiniAppConfigSection]);
-    expect(TiniAppModule.whenEnabled(configured)).toEqual([TiniAppModule]);
+    expect(mountedWith(configured)).toEqual([TiniAppModule]);
   });
 
   it('is not mounted by an entry point whose configuration has no Tini App section', () => {
-    expect(TiniAppModule.whenEnabled(loadConfig({ CLIENT_KEY: 'k' }, []))).toEqual([]);
+    expect(mountedWith(loadConfig({ CLIENT_KEY: 'k' }, []))).toEqual([]);
   });
 });

@@ -1,24 +1,27 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { when } from '../config/module-sections.js';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { LoadedConfig } from '../config/load-config.js';
-import { HttpModule, HttpService } from '@nestjs/axios';
-import { SecretsService } from '../secrets/secrets.service.js';
+import { HttpModule } from '@nestjs/axios';
 import { TiniAppConfig, tiniAppConfigSection } from './tiniapp.config.js';
 import { TINIAPP_ROUTES, tiniAppBodyReader } from './tiniapp.body-reader.js';
 import { TikiPlatformApi } from './tiki-platform-api.js';
 import { HttpTikiPlatformApi } from './http-tiki-platform-api.js';
 import { TiniAppAuthService } from './tiniapp.service.js';
 import { TiniAppController } from './tiniapp.controller.js';
+import { ClockModule } from '../common/clock.js';
 
 /**
  * The seed 004 Tini App auth backend: /auth_exchange, /auth_refresh, /auth_info, signing each call
- * to Tiki over keep-alive connections. Imported only when TiniAppConfig.enabled (see AppModule);
+ * to Tiki over keep-alive connections. The API imports it only when TiniAppConfig.enabled (see AppModule);
  * its body reader is mounted by createApp.
  */
 @Module({
   imports: [
+    tiniAppConfigSection.forFeature(),
+    ClockModule,
     HttpModule.registerAsync({
       inject: [TiniAppConfig],
       useFactory: (config: TiniAppConfig) => ({
@@ -29,18 +32,14 @@ import { TiniAppController } from './tiniapp.controller.js';
   ],
   controllers: [TiniAppController],
   providers: [
-    {
-      provide: TikiPlatformApi,
-      inject: [HttpService, SecretsService, TiniAppConfig],
-      useFactory: (http: HttpService, secrets: SecretsService, config: TiniAppConfig) => new HttpTikiPlatformApi(http, secrets, config),
-    },
+    { provide: TikiPlatformApi, useClass: HttpTikiPlatformApi },
     TiniAppAuthService,
   ],
 })
 export class TiniAppModule {
-  /** `[TiniAppModule]` when the Tini App backend is configured, `[]` otherwise (routes answer 404). */
-  static whenEnabled(config: LoadedConfig): Array<typeof TiniAppModule> {
-    return enabledConfig(config) ? [TiniAppModule] : [];
+  /** For a process root: this module only when the Tini App backend is configured (otherwise its routes answer 404). */
+  static whenConfigured(): DynamicModule {
+    return when(tiniAppConfigSection, (tiniApp) => tiniApp.enabled, TiniAppModule);
   }
 }
 

@@ -28,12 +28,12 @@ export function tiniAppSignature(input: TiniAppSignatureInput): { encodedPayload
   return { encodedPayload, signature };
 }
 
-/** The three headers for one call; `now` is injectable for tests. */
+/** The three headers for one call, timestamped by `now`. */
 export function tiniAppSignedHeaders(
   clientKey: string,
   clientSecret: string,
   body: string | Buffer,
-  now: () => number = Date.now,
+  now: () => number,
 ): Record<string, string> {
   const timestamp = String(now());
   const { signature } = tiniAppSignature({ clientKey, clientSecret, timestamp, body });

@@ -1,13 +1,13 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ErrorBodyDto } from '../common/error-body.dto.js';
+import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiZodBody, ApiZodResponse, errorBodySchema, ValidBody } from '../common/validation.js';
 import type { RequestWithUser } from '../auth/auth-user.js';
-import { ownerOf } from '../codes/code-owner.js';
+import { IdentifyCaller } from '../auth/guard/auth.decorators.js';
+import { VerifyThrottled } from '../rate-limit/rate-limits.js';
 import { VerificationService } from './verification.service.js';
-import { verifyCodeRequestSchema, VerifyCodeRequestDto, VerifyCodeResultDto } from './verification.dto.js';
+import { verifyCodeRequestSchema, verifyCodeResultSchema } from './verification.schemas.js';
 import { InvalidVerifyRequestError } from './verification.errors.js';
-import { VerifyThrottled } from './verification.throttler.js';
-import { IdentifyCaller } from '../auth/auth.decorators.js';
+import { verifierOf } from './verifier.js';
 
 @ApiTags('codes')
 @Controller('api/v1')
@@ -21,24 +21,21 @@ export class VerificationController {
   @ApiOperation({
     summary: 'Verify and consume a code: {"valid": true} exactly once while it is live (a bound code: only for the subject it was issued to)',
   })
-  @ApiBody({ type: VerifyCodeRequestDto })
-  @ApiOkResponse({ type: VerifyCodeResultDto })
-  @ApiResponse({ status: 400, description: 'The body is not {"code": "<string>"}', type: ErrorBodyDto })
-  @ApiResponse({
-    status: 429,
-    description: 'Rate limited (VERIFY_THROTTLE_LIMIT), or the attempt budget is spent (VERIFY_MAX_ATTEMPTS wrong codes, TOO_MANY_ATTEMPTS); see Retry-After',
-    type: ErrorBodyDto,
-  })
-  @ApiResponse({ status: 503, description: 'The code table is unavailable', type: ErrorBodyDto })
-  async verify(@Body() body: unknown, @Req() req: RequestWithUser): Promise<VerifyCodeResultDto> {
-    const parsed = verifyCodeRequestSchema.safeParse(body);
-    if (!parsed.success) throw new InvalidVerifyRequestError(parsed.error.issues.map((i) => i.message).join('; '));
-    return { valid: await this.verification.verify(parsed.data.code, verifierOf(req)) };
+  @ApiZodBody(verifyCodeRequestSchema)
+  @ApiZodResponse({ status: 200 }, verifyCodeResultSchema)
+  @ApiZodResponse({ status: 400, description: 'The body is not {"code": "<string>"}' }, errorBodySchema)
+  @ApiZodResponse(
+    {
+      status: 429,
+      description: 'Rate limited (VERIFY_THROTTLE_LIMIT), or the attempt budget is spent (VERIFY_MAX_ATTEMPTS wrong codes, TOO_MANY_ATTEMPTS); see Retry-After',
+    },
+    errorBodySchema,
+  )
+  @ApiZodResponse({ status: 503, description: 'The code table is unavailable' }, errorBodySchema)
+  async verify(
+    @ValidBody(verifyCodeRequestSchema, (detail) => new InvalidVerifyRequestError(detail)) body: { code: string },
+    @Req() req: RequestWithUser,
+  ): Promise<{ valid: boolean }> {
+    return { valid: await this.verification.verify(body.code, verifierOf(req)) };
   }
-}
-
-/** The signed-in owner (the guard sets req.user on public routes too) and the client address. */
-export function verifierOf(req: RequestWithUser): { owner?: ReturnType<typeof ownerOf>; client: string } {
-  const owner = ownerOf(req.user);
-  return { ...(owner ? { owner } : {}), client: req.ip ?? req.socket?.remoteAddress ?? 'unknown' };
 }

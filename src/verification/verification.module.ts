@@ -1,21 +1,17 @@
 import { Module } from '@nestjs/common';
+import { AttemptBudget } from './attempt-budget.js';
+import { TableAttemptBudget } from './table-attempt-budget.js';
+import { verificationConfigSection } from './verification.config.js';
+import { codeTableConfigSection } from '../code-table/code-table.config.js';
 import { CodeTableModule } from '../code-table/code-table.module.js';
-import { CodeTable } from '../code-table/code-table.js';
 import { VerificationController } from './verification.controller.js';
 import { VerificationService } from './verification.service.js';
-import { VerificationConfig } from './verification.config.js';
+import { ClockModule } from '../common/clock.js';
 
 @Module({
-  imports: [CodeTableModule],
+  imports: [verificationConfigSection.forFeature(), codeTableConfigSection.forFeature(), ClockModule, CodeTableModule],
   controllers: [VerificationController],
-  providers: [
-    {
-      provide: VerificationService,
-      inject: [CodeTable, VerificationConfig],
-      useFactory: (table: CodeTable, config: VerificationConfig) =>
-        new VerificationService(table, { maxAttempts: config.maxAttempts, windowMs: config.attemptWindowMs }),
-    },
-  ],
+  providers: [{ provide: AttemptBudget, useClass: TableAttemptBudget }, VerificationService],
   exports: [VerificationService],
 })
 export class VerificationModule {}

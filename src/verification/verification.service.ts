@@ -1,6 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
+import { VerificationConfig } from './verification.config.js';
 import { CodeTable, type CodeOwner } from '../code-table/code-table.js';
 import { TooManyAttemptsError } from './verification.errors.js';
+import { AttemptBudget } from './attempt-budget.js';
 
 /** Who is verifying: the signed-in owner, if any, and the client address (req.ip). */
 export interface Verifier {
@@ -8,10 +11,7 @@ export interface Verifier {
   client: string;
 }
 
-export interface AttemptBudget {
-  maxAttempts: number;
-  windowMs: number;
-}
+export type AttemptLimits = Pick<VerificationConfig, 'maxAttempts' | 'attemptWindowMs'>;
 
 /**
  * Verifies a code once: the table checks expiresAt itself (the watcher may lag or be down), checks
@@ -29,26 +29,27 @@ export class VerificationService {
 
   constructor(
     private readonly table: CodeTable,
-    private readonly budget: AttemptBudget,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly attempts: AttemptBudget,
+    @Inject(VerificationConfig) private readonly limits: AttemptLimits,
+    private readonly clock: Clock,
   ) {}
 
   async verify(code: string, verifier: Verifier): Promise<boolean> {
     const key = budgetKey(verifier);
-    const now = this.clock();
-    const before = await this.table.attempts(key, now);
+    const now = this.clock.date();
+    const before = await this.attempts.attempts(key, now);
     if (before.lockedUntil && before.lockedUntil.getTime() > now.getTime()) throw new TooManyAttemptsError(retryAfter(before.lockedUntil, now));
 
     if (await this.table.consume(code.trim(), now, verifier.owner)) {
       if (before.failures > 0) {
-        await this.table.resetAttempts(key).catch((error: unknown) => this.logger.warn(`Could not reset the attempt count: ${(error as Error).name}`));
+        await this.attempts.resetAttempts(key).catch((error: unknown) => this.logger.warn(`Could not reset the attempt count: ${(error as Error).name}`));
       }
       return true;
     }
-    const after = await this.table.recordFailure(key, now, this.budget.windowMs, this.budget.maxAttempts);
-    if (after.failures >= this.budget.maxAttempts && verifier.owner) {
+    const after = await this.attempts.recordFailure(key, now, this.limits.attemptWindowMs, this.limits.maxAttempts);
+    if (after.failures >= this.limits.maxAttempts && verifier.owner) {
       const revoked = await this.table.revokeOwned(verifier.owner, now);
-      this.logger.warn(`Attempt budget spent (${this.budget.maxAttempts} wrong codes): ${revoked} outstanding code(s) of the caller revoked`);
+      this.logger.warn(`Attempt budget spent (${this.limits.maxAttempts} wrong codes): ${revoked} outstanding code(s) of the caller revoked`);
     }
     return false;
   }

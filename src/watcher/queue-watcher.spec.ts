@@ -3,6 +3,7 @@ import type { CodeMessage } from './code-message.codec.js';
 import { QueueWatcher, type WatcherLogger } from './queue-watcher.js';
 import type { WatcherConfig } from './watcher.config.js';
 import { InMemoryCodeQueueConsumer } from '../queue/in-memory-code-queue-consumer.js';
+import { SystemClock } from '../common/clock.js';
 
 /**
  * The loop's timing rules against the in-memory CodeQueueConsumer (the storage behaviour itself is
@@ -28,12 +29,12 @@ const body = JSON.stringify({ code: 'abc-1-abc', timestamp: new Date().toISOStri
 
 describe('QueueWatcher', () => {
   it('backs off on queue outages, then processes; keeps polling (with back-off) when empty', async () => {
-    const queue = new InMemoryCodeQueueConsumer();
+    const queue = new InMemoryCodeQueueConsumer('code-requests', 'code-requests-poison', new SystemClock());
     queue.failReceives(2);
     queue.enqueue(body);
     const handled: CodeMessage[] = [];
     const lifecycle = { handle: async (m: CodeMessage): Promise<LifecycleResult> => (handled.push(m), { outcome: 'expired-on-arrival' }) } as unknown as CodeLifecycle;
-    const watcher = new QueueWatcher(queue, lifecycle, config, quiet);
+    const watcher = new QueueWatcher(queue, lifecycle, config, quiet, 'plain', new SystemClock());
     watcher.start();
     await new Promise((resolve) => setTimeout(resolve, 400));
     await watcher.stop();
@@ -46,7 +47,7 @@ describe('QueueWatcher', () => {
   });
 
   it('renews the lease of a message that outlives it and settles it after the last renewal', async () => {
-    const queue = new InMemoryCodeQueueConsumer();
+    const queue = new InMemoryCodeQueueConsumer('code-requests', 'code-requests-poison', new SystemClock());
     queue.enqueue(body);
     const lifecycle = {
       handle: async (): Promise<LifecycleResult> => {
@@ -54,7 +55,7 @@ describe('QueueWatcher', () => {
         return { outcome: 'activated', expiry: { message: { code: 'abc-1-abc', issuedAt: new Date(), expiresAt: new Date(Date.now() + 600_000), extra: {} }, delaySeconds: 600 } };
       },
     } as unknown as CodeLifecycle;
-    const watcher = new QueueWatcher(queue, lifecycle, config, quiet);
+    const watcher = new QueueWatcher(queue, lifecycle, config, quiet, 'plain', new SystemClock());
     watcher.start();
     await new Promise((resolve) => setTimeout(resolve, 100));
     await watcher.stop(); // waits for the message in hand
@@ -69,18 +70,18 @@ describe('QueueWatcher', () => {
 
   it('releases a failed message for a retry, and poisons it on the last allowed delivery', async () => {
     const failing = { handle: async (): Promise<LifecycleResult> => Promise.reject(new Error('table down')) } as unknown as CodeLifecycle;
-    const first = new InMemoryCodeQueueConsumer();
+    const first = new InMemoryCodeQueueConsumer('code-requests', 'code-requests-poison', new SystemClock());
     first.enqueue(body);
-    const w1 = new QueueWatcher(first, failing, { ...config, retryBaseSeconds: 3 }, quiet);
+    const w1 = new QueueWatcher(first, failing, { ...config, retryBaseSeconds: 3 }, quiet, 'plain', new SystemClock());
     w1.start();
     await new Promise((resolve) => setTimeout(resolve, 100));
     await w1.stop();
     expect(first.calls).toEqual(['release m1 same-text 3']);
     expect(first.poisoned).toEqual([]);
 
-    const last = new InMemoryCodeQueueConsumer();
+    const last = new InMemoryCodeQueueConsumer('code-requests', 'code-requests-poison', new SystemClock());
     last.enqueue(body, { deliveryCount: 4 }); // this delivery is the 5th
-    const w2 = new QueueWatcher(last, failing, config, quiet);
+    const w2 = new QueueWatcher(last, failing, config, quiet, 'plain', new SystemClock());
     w2.start();
     await new Promise((resolve) => setTimeout(resolve, 100));
     await w2.stop();
@@ -91,10 +92,10 @@ describe('QueueWatcher', () => {
   });
 
   it('poisons a malformed message at once, keeping its body', async () => {
-    const queue = new InMemoryCodeQueueConsumer();
+    const queue = new InMemoryCodeQueueConsumer('code-requests', 'code-requests-poison', new SystemClock());
     queue.enqueue('not json at all');
     const lifecycle = { handle: async () => ({ outcome: 'activated' }) } as unknown as CodeLifecycle;
-    const watcher = new QueueWatcher(queue, lifecycle, config, quiet);
+    const watcher = new QueueWatcher(queue, lifecycle, config, quiet, 'plain', new SystemClock());
     watcher.start();
     await new Promise((resolve) => setTimeout(resolve, 100));
     await watcher.stop();

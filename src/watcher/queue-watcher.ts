@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Clock } from '../common/clock.js';
 import { BackOff } from './back-off.js';
 import type { CodeQueueConsumer, ReceivedCodeMessage } from '../queue/code-queue-consumer.js';
 import type { QueueMessageEncoding } from '../queue/queue.config.js';
@@ -109,8 +110,8 @@ export class QueueWatcher {
     private readonly lifecycle: CodeLifecycle,
     private readonly config: WatcherConfig,
     private readonly logger: WatcherLogger,
-    private readonly encoding: QueueMessageEncoding = 'plain',
-    private readonly clock: () => Date = () => new Date(),
+    private readonly encoding: QueueMessageEncoding,
+    private readonly clock: Clock,
   ) {
     this.backOff = new BackOff(config.pollMinMs, config.pollMaxMs);
   }
@@ -171,7 +172,7 @@ export class QueueWatcher {
     const { item } = lease;
     const deliveries = item.deliveryCount;
     try {
-      const now = this.clock();
+      const now = this.clock.date();
       const decoded = decodeCodeMessage(item.text, {
         maxBytes: this.config.maxMessageBytes,
         now,
@@ -203,7 +204,7 @@ export class QueueWatcher {
         this.stats.outcomes[outcome] = (this.stats.outcomes[outcome] ?? 0) + 1;
         // Lag: from getcode's timestamp (activation) or from the code's expiry time (expiry).
         const since = message.phase === 'activate' ? message.issuedAt : message.expiresAt;
-        recordWatcherMessage('processed', (this.clock().getTime() - since.getTime()) / 1000);
+        recordWatcherMessage('processed', (this.clock.date().getTime() - since.getTime()) / 1000);
         this.logger.debug(`${decoded.message.phase} → ${outcome} (message ${item.id}, delivery ${attempts}, ${decoded.format})`);
       });
     } catch (error) {
@@ -260,12 +261,12 @@ export class QueueWatcher {
       messageId: item.id,
       dequeueCount: item.deliveryCount,
       insertedOn: item.insertedOn?.toISOString(),
-      poisonedAt: this.clock().toISOString(),
+      poisonedAt: this.clock.date().toISOString(),
       body: item.text,
     };
     await lease.poison(JSON.stringify(record));
     this.stats.poisoned++;
-    recordWatcherMessage('poisoned', item.insertedOn ? (this.clock().getTime() - item.insertedOn.getTime()) / 1000 : undefined);
+    recordWatcherMessage('poisoned', item.insertedOn ? (this.clock.date().getTime() - item.insertedOn.getTime()) / 1000 : undefined);
     this.logger.warn(`Message ${item.id} moved to ${this.queue.poisonQueueName}: ${reason}`);
   }
 

@@ -11,7 +11,7 @@ describe('watcher config', () => {
 
   it('names the poison queue after the watched queue, also when it comes from STORAGE_QUEUE_URL', () => {
     expect(watcherConfigSection.parse({ STORAGE_QUEUE_URL: 'https://acct.queue.core.windows.net/codes' })).toMatchObject({ value: { poisonQueueName: 'codes-poison' } });
-    expect(watcherConfigSection.parse({ STORAGE_QUEUE_NAME: 'q1' })).toMatchObject({ value: { poisonQueueName: 'q1-poison' } });
+    expect(watcherConfigSection.parse({ STORAGE_QUEUE_NAME: 'q01' })).toMatchObject({ value: { poisonQueueName: 'q01-poison' } });
   });
 
   it('names every bad variable', () => {

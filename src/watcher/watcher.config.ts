@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { defineConfigSection, envInt } from '../config/config-section.js';
+import { codesConfigSection } from '../codes/codes.config.js';
+import { queueConfigSection } from '../queue/queue.config.js';
 
-/** How the queue watcher consumes `code-requests` and how long a code lives. */
+/** How the queue watcher consumes `code-requests` (and how long a code lives, CODE_TTL_SECONDS of the codes section). */
 export class WatcherConfig {
   /** Seconds a code stays valid after getcode issued it. */
   readonly codeTtlSeconds!: number;
@@ -30,10 +32,8 @@ export const watcherConfigSection = defineConfigSection(
   WatcherConfig,
   z
     .object({
-      CODE_TTL_SECONDS: envInt(600, 1, 7 * 24 * 3600),
       MAX_DEQUEUE_COUNT: envInt(5, 1, 100),
       POISON_QUEUE_NAME: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'must be a valid queue name').optional(),
-      STORAGE_QUEUE_NAME: z.string().default('code-requests'),
       WATCHER_BATCH_SIZE: envInt(16, 1, 32),
       WATCHER_CONCURRENCY: envInt(32, 1, 256),
       WATCHER_VISIBILITY_TIMEOUT_SECONDS: envInt(60, 2, 7 * 24 * 3600),
@@ -48,10 +48,10 @@ export const watcherConfigSection = defineConfigSection(
         ctx.addIssue({ code: 'custom', path: ['WATCHER_POLL_MAX_MS'], message: `must be at least WATCHER_POLL_MIN_MS (${v.WATCHER_POLL_MIN_MS})` });
       }
     }),
-  (v, env) => ({
-    codeTtlSeconds: v.CODE_TTL_SECONDS,
+  (v, _env, config) => ({
+    codeTtlSeconds: config.get(codesConfigSection).ttlSeconds,
     maxDequeueCount: v.MAX_DEQUEUE_COUNT,
-    poisonQueueName: v.POISON_QUEUE_NAME ?? `${queueNameOf(env, v.STORAGE_QUEUE_NAME)}-poison`,
+    poisonQueueName: v.POISON_QUEUE_NAME ?? `${config.get(queueConfigSection).queueName}-poison`,
     batchSize: v.WATCHER_BATCH_SIZE,
     concurrency: v.WATCHER_CONCURRENCY,
     visibilityTimeoutSeconds: v.WATCHER_VISIBILITY_TIMEOUT_SECONDS,
@@ -61,14 +61,5 @@ export const watcherConfigSection = defineConfigSection(
     maxMessageBytes: v.WATCHER_MAX_MESSAGE_BYTES,
     maxClockSkewSeconds: v.WATCHER_MAX_CLOCK_SKEW_SECONDS,
   }),
+  { reads: [codesConfigSection, queueConfigSection] },
 );
-
-/** The watched queue's name, as QueueConfig resolves it (from STORAGE_QUEUE_URL when set). */
-function queueNameOf(env: Readonly<Record<string, string | undefined>>, fallback: string): string {
-  const url = env.STORAGE_QUEUE_URL;
-  if (url && URL.canParse(url)) {
-    const segments = new URL(url).pathname.split('/').filter(Boolean);
-    if (segments.length) return segments[segments.length - 1]!;
-  }
-  return fallback;
-}

@@ -1,20 +1,7 @@
-import { defineMetrics, LAG_BUCKETS_SECONDS } from '../observability/instruments.js';
-
-const watcherMetrics = defineMetrics((meter) => ({
-  messages: meter.createCounter('watcher.messages', {
-    description: 'Queue messages the watcher handled, by outcome (processed, poisoned, failed).',
-  }),
-  lag: meter.createHistogram('watcher.lag.seconds', {
-    description: 'Time from a message being enqueued until the watcher finished it.',
-    unit: 's',
-    advice: { explicitBucketBoundaries: LAG_BUCKETS_SECONDS },
-  }),
-}));
+import { defineOutcomeMetrics, LAG_BUCKETS_SECONDS } from '../observability/instruments.js';
 
 /** One call per message the watcher finished, with how long after enqueueing. */
-export function recordWatcherMessage(outcome: 'processed' | 'poisoned' | 'failed', lagSeconds?: number): void {
-  watcherMetrics().messages.add(1, { outcome });
-  if (lagSeconds !== undefined && Number.isFinite(lagSeconds) && lagSeconds >= 0) {
-    watcherMetrics().lag.record(lagSeconds, { outcome });
-  }
-}
+export const recordWatcherMessage: (outcome: 'processed' | 'poisoned' | 'failed', lagSeconds?: number) => void = defineOutcomeMetrics({
+  count: { name: 'watcher.messages', description: 'Queue messages the watcher handled, by outcome (processed, poisoned, failed).' },
+  seconds: { name: 'watcher.lag.seconds', description: 'Time from a message being enqueued until the watcher finished it.', buckets: LAG_BUCKETS_SECONDS },
+});

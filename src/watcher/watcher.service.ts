@@ -1,5 +1,6 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { CodeTable } from '../code-table/code-table.js';
+import { Clock } from '../common/clock.js';
 import { QueueConfig } from '../queue/queue.config.js';
 import { CodeQueueConsumer } from '../queue/code-queue-consumer.js';
 import { CodeLifecycle } from './code-lifecycle.js';
@@ -17,9 +18,10 @@ export class WatcherService implements OnApplicationBootstrap, BeforeApplication
     private readonly config: WatcherConfig,
     private readonly queue: CodeQueueConsumer,
     table: CodeTable,
+    clock: Clock,
   ) {
     const lifecycle = new CodeLifecycle(table, config.codeTtlSeconds);
-    this.watcher = new QueueWatcher(queue, lifecycle, config, this.logger, queueConfig.encoding);
+    this.watcher = new QueueWatcher(queue, lifecycle, config, this.logger, queueConfig.encoding, clock);
   }
 
   get stats(): WatcherStats {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, decodeJwt, decodeProtectedHeader, importJWK } from 'jose';
 import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
-import { SessionsService } from '../../src/auth/sessions.service.js';
+import { SessionsService } from '../../src/auth/sessions/sessions.service.js';
 import { CLIENT_ID, HttpBrowser, freePort, login, startAuthApp, startTestIdp, type AuthApp } from './support/oidc-harness.js';
 
 const COOKIE = 'app_session';

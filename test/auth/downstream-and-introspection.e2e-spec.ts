@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
 import { DownstreamHttpClient } from '../../src/auth/downstream-http.client.js';
 import { SessionEndedError } from '../../src/auth/auth.errors.js';
-import { SessionsService } from '../../src/auth/sessions.service.js';
+import { SessionsService } from '../../src/auth/sessions/sessions.service.js';
 import type { RequestWithUser } from '../../src/auth/auth-user.js';
 import { DEV_IDP_DEFAULT_AUDIENCE } from '../../src/dev/dev-idp/dev-idp.provider.js';
 import { HttpBrowser, freePort, login, startAuthApp, startTestIdp, type AuthApp } from './support/oidc-harness.js';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
-import { SessionsService } from '../../src/auth/sessions.service.js';
+import { SessionsService } from '../../src/auth/sessions/sessions.service.js';
 import { HttpBrowser, freePort, login, startAuthApp, startTestIdp, type AuthApp } from './support/oidc-harness.js';
 
 const COOKIE = 'app_session';

@@ -1,4 +1,4 @@
-import { EntraRoleMapper, RoleMapper } from '../../src/auth/role-mapper.js';
+import { EntraRoleMapper, RoleMapper } from '../../src/auth/oidc/role-mapper.js';
 import { IssuerDouble } from './support/issuer-double.js';
 import { freePort, startAuthApp, type AuthApp } from './support/oidc-harness.js';
 

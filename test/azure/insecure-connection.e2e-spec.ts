@@ -2,8 +2,9 @@ import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import { networkInterfaces } from 'node:os';
 import type { AddressInfo } from 'node:net';
-import { createSessionStore } from '../../src/auth/session-store.factory.js';
-import type { AuthConfig } from '../../src/auth/auth.config.js';
+import { createSessionStore } from '../../src/auth/sessions/session-store.factory.js';
+import type { SessionsConfig } from '../../src/auth/sessions/sessions.config.js';
+import { SystemClock } from '../../src/common/clock.js';
 import { createTableClient } from '../../src/azure/storage-clients.js';
 
 /**
@@ -44,7 +45,7 @@ maybe('plain http to a non-local storage host is refused (no request leaves the 
       sessionStore: 'table',
       sessionTable: 'sessions',
       storageConnectionString: connectionString,
-    } as unknown as AuthConfig);
+    } as unknown as SessionsConfig, new SystemClock());
     await expect(store.get('some-session-id')).rejects.toThrow();
     expect(hits).toBe(0);
   });

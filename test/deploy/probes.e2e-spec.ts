@@ -4,7 +4,7 @@ import { startApp, type RunningApp } from '../support/app.js';
 import { AZURITE_KEY } from '../support/azurite.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { observabilityConfigSection } from '../../src/observability/observability.config.js';
-import { startOpsServer, type OpsServer } from '../../src/observability/ops-server.js';
+import { startOpsServer, type OpsServer } from '../../src/health/ops-server.js';
 import { startTelemetry } from '../../src/observability/telemetry.js';
 import { appContainers, renderKustomization, REPO_ROOT } from './support/deploy-files.js';
 
@@ -41,7 +41,8 @@ describe('probe paths are served', () => {
       THIRD_PARTY_API_TIMEOUT_MS: '300',
     });
     const config = loadConfig({}, [observabilityConfigSection]).get(observabilityConfigSection);
-    ops = await startOpsServer({ host: '127.0.0.1', port: 0, config, telemetry: startTelemetry(config), live: async () => ({ ok: true, body: { status: 'ok', info: {}, error: {}, details: {} } }) });
+    const report = { status: 'ok' as const, info: {}, error: {}, details: {} };
+    ops = await startOpsServer({ host: '127.0.0.1', port: 0, config, telemetry: startTelemetry(config), health: { live: async () => report, ready: async () => report } });
   });
 
   afterAll(async () => {

@@ -1,11 +1,7 @@
-import { NestFactory } from '@nestjs/core';
-import type { INestApplicationContext } from '@nestjs/common';
 import { QueueClient } from '@azure/storage-queue';
 import { TableClient } from '@azure/data-tables';
 import request from 'supertest';
-import { loadConfig } from '../../src/config/load-config.js';
-import { WatcherModule } from '../../src/apps/watcher/watcher.module.js';
-import { WATCHER_CONFIG_SECTIONS } from '../../src/apps/watcher/watcher.sections.js';
+import { createWatcher } from '../../src/apps/watcher/watcher.factory.js';
 import { WatcherService } from '../../src/watcher/watcher.service.js';
 import type { WatcherStats, PoisonRecord } from '../../src/watcher/queue-watcher.js';
 import { TEST_LOG_LEVEL } from '../support/app.js';
@@ -36,8 +32,7 @@ export interface InProcessWatcher {
 
 /** The watcher's root module in this process (stats observable); crash tests spawn dist/apps/watcher/main.js instead. */
 export async function startWatcher(env: Record<string, string>): Promise<InProcessWatcher> {
-  const config = loadConfig({ LOG_LEVEL: TEST_LOG_LEVEL, NODE_ENV: 'test', ...env }, WATCHER_CONFIG_SECTIONS);
-  const app: INestApplicationContext = await NestFactory.createApplicationContext(WatcherModule.forRoot(config), { logger: false });
+  const app = await createWatcher({ LOG_LEVEL: TEST_LOG_LEVEL, NODE_ENV: 'test', ...env }, { logger: false });
   await app.init();
   const service = app.get(WatcherService);
   return { stats: service.stats, close: () => app.close() };

@@ -6,23 +6,27 @@ import { Logger } from 'nestjs-pino';
 import helmet from 'helmet';
 import { AppModule } from './app.module.js';
 import type { Env } from '../../config/config-section.js';
+import { configuredRoot } from '../../config/config.module.js';
 import { loadConfig } from '../../config/load-config.js';
-import { API_CONFIG_SECTIONS } from './api.sections.js';
+import { configSectionsOf, createWithConfig } from '../../config/module-sections.js';
 import { httpConfigSection } from '../../config/http.config.js';
+import { runtimeConfigSection } from '../../config/runtime.config.js';
 import { mountTiniAppBodyReader } from '../../tiniapp/tiniapp.module.js';
 import { cookieMiddleware } from '../../auth/request-cookies.js';
+
+/** Every config section the API validates at start-up: its modules' own, and HTTP's (port, proxies, docs). */
+export const apiConfigSections = () => [...new Set([httpConfigSection, ...configSectionsOf(AppModule)])];
 
 /**
  * Builds the API from an environment map: validates it (throws ConfigValidationError naming every
  * bad variable), then wires Nest, logging, security headers and docs. Used by main.ts and tests.
  */
 export async function createApp(env: Env): Promise<NestExpressApplication> {
-  const config = loadConfig(env, API_CONFIG_SECTIONS);
+  const config = loadConfig(env, apiConfigSections());
   const http = config.get(httpConfigSection);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    bufferLogs: true,
-    abortOnError: false,
-  });
+  const app = await createWithConfig(config, () =>
+    NestFactory.create<NestExpressApplication>(configuredRoot(AppModule, config), { bufferLogs: true, abortOnError: false }),
+  );
   app.useLogger(app.get(Logger));
   // A hop count or proxy list, never `true`: see HttpConfig.trustProxy.
   app.set('trust proxy', http.trustProxy);
@@ -33,7 +37,7 @@ export async function createApp(env: Env): Promise<NestExpressApplication> {
   app.set('etag', false);
   mountTiniAppBodyReader(app, config); // before Nest's global JSON parser, which app.listen() adds
   // Browsers on plain-http local development must not be told to upgrade to https.
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: http.isProduction ? [] : null } } }));
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.get(runtimeConfigSection).isProduction ? [] : null } } }));
   if (http.docsEnabled) {
     const document = SwaggerModule.createDocument(
       app,

@@ -4,14 +4,15 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import helmet from 'helmet';
+import { configuredRoot } from '../../config/config.module.js';
 import { loadConfig } from '../../config/load-config.js';
+import { createWithConfig } from '../../config/module-sections.js';
 import { ConfigValidationError } from '../../config/config.errors.js';
 import { httpConfigSection } from '../../config/http.config.js';
 import { tiniAppConfigSection } from '../../tiniapp/tiniapp.config.js';
 import { mountTiniAppBodyReader } from '../../tiniapp/tiniapp.module.js';
 import { LoggingModule } from '../../common/logging.module.js';
-import { TiniAppBackendModule } from './tiniapp-backend.module.js';
-import { TINIAPP_BACKEND_CONFIG_SECTIONS } from './tiniapp-backend.sections.js';
+import { TiniAppBackendModule, tiniAppBackendConfigSections } from './tiniapp-backend.module.js';
 
 /**
  * The Tini App auth backend alone (`node dist/apps/tiniapp-backend/main.js`), as seed 004 runs on Cloud Run:
@@ -19,12 +20,14 @@ import { TINIAPP_BACKEND_CONFIG_SECTIONS } from './tiniapp-backend.sections.js';
  * (dist/apps/api/main.js) serves the same routes next to getcode when they are configured there.
  */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env, TINIAPP_BACKEND_CONFIG_SECTIONS);
+  const config = loadConfig(process.env, tiniAppBackendConfigSections());
   if (!config.get(tiniAppConfigSection).enabled) {
     throw new ConfigValidationError(['CLIENT_KEY: is required (or TINIAPP_CLIENT_KEY), with CLIENT_SECRET and AUTH_ENDPOINT: the Tini App backend has nothing else to serve']);
   }
   const http = config.get(httpConfigSection);
-  const app = await NestFactory.create<NestExpressApplication>(TiniAppBackendModule.forRoot(config), { bufferLogs: true, abortOnError: false });
+  const app = await createWithConfig(config, () =>
+    NestFactory.create<NestExpressApplication>(configuredRoot(TiniAppBackendModule, config), { bufferLogs: true, abortOnError: false }),
+  );
   app.useLogger(app.get(Logger));
   app.set('trust proxy', http.trustProxy);
   app.disable('x-powered-by');

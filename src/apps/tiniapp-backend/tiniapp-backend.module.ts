@@ -1,75 +1,18 @@
-import { type DynamicModule, Controller, Get, Module, Res } from '@nestjs/common';
-import type { Response } from 'express';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { SkipThrottle, ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
-import { ApiTags } from '@nestjs/swagger';
-import { AppConfigModule } from '../../config/config.module.js';
-import type { LoadedConfig } from '../../config/load-config.js';
-import { HttpConfig } from '../../config/http.config.js';
+import { Module } from '@nestjs/common';
+import { httpConfigSection } from '../../config/http.config.js';
+import { configSectionsOf } from '../../config/module-sections.js';
 import { LoggingModule } from '../../common/logging.module.js';
-import { AppExceptionFilter } from '../../common/app-exception.filter.js';
+import { HttpErrorsModule } from '../../common/http-errors.module.js';
+import { RateLimitModule } from '../../rate-limit/rate-limit.module.js';
 import { SecretsModule } from '../../secrets/secrets.module.js';
-import { SecretsService } from '../../secrets/secrets.service.js';
-import { secretsHealth } from '../../secrets/secrets.health.js';
-import { readinessReport, statusOnly } from '../../health/health-report.js';
+import { HealthModule } from '../../health/health.module.js';
 import { TiniAppModule } from '../../tiniapp/tiniapp.module.js';
-import { ThrottleConfig } from '../../common/throttler.config.js';
-import { createThrottlerStorage } from '../../common/throttler-storage.factory.js';
-import { RedisConnection } from '../../redis/redis-connection.js';
-import { RedisModule } from '../../redis/redis.module.js';
 
-/** Liveness and readiness for the standalone backend, through terminus like the API: ready once the client secret is loaded. */
-@ApiTags('health')
-@SkipThrottle()
-@Controller('health')
-export class TiniAppBackendHealthController {
-  constructor(
-    private readonly health: HealthCheckService,
-    private readonly indicators: HealthIndicatorService,
-    private readonly secrets: SecretsService,
-  ) {}
+/** The Tini App backend on its own: the same Tini App module, logging, rate limits, secrets, health and error filter as the API. */
+@Module({
+  imports: [LoggingModule.forRoot({ batch: true }), HttpErrorsModule, RateLimitModule, SecretsModule, HealthModule, TiniAppModule],
+})
+export class TiniAppBackendModule {}
 
-  @Get('live')
-  @HealthCheck()
-  live() {
-    return this.health.check([]);
-  }
-
-  /** 200 or 503 with terminus' report reduced to status per component, as the API's readiness for anonymous callers (which secret is missing goes to the log). */
-  @Get('ready')
-  @HealthCheck()
-  async ready(@Res({ passthrough: true }) res: Response) {
-    return statusOnly(await readinessReport(() => this.health.check([() => secretsHealth(this.indicators, this.secrets)]), res));
-  }
-}
-
-/** Root module of the standalone Tini App backend: the same Tini App module, logging, secrets and error filter as the API. */
-@Module({})
-export class TiniAppBackendModule {
-  static forRoot(config: LoadedConfig): DynamicModule {
-    return {
-      module: TiniAppBackendModule,
-      imports: [
-        AppConfigModule.forRoot(config),
-        LoggingModule.forRoot({ batch: true }),
-        RedisModule,
-        ThrottlerModule.forRootAsync({
-          inject: [HttpConfig, ThrottleConfig, RedisConnection],
-          useFactory: (http: HttpConfig, throttle: ThrottleConfig, redis: RedisConnection) => ({
-            throttlers: [{ limit: http.throttleLimit, ttl: http.throttleTtlMs }],
-            storage: createThrottlerStorage(throttle, redis),
-          }),
-        }),
-        SecretsModule,
-        TerminusModule.forRoot({ logger: false }),
-        TiniAppModule,
-      ],
-      controllers: [TiniAppBackendHealthController],
-      providers: [
-        { provide: APP_GUARD, useClass: ThrottlerGuard },
-        { provide: APP_FILTER, useClass: AppExceptionFilter },
-      ],
-    };
-  }
-}
+/** Every config section the Tini App backend validates at start-up: its modules' own, and HTTP's. */
+export const tiniAppBackendConfigSections = () => [...new Set([httpConfigSection, ...configSectionsOf(TiniAppBackendModule)])];

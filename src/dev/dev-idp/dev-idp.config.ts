@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { defineConfigSection, envBoolean, envInt, optionalUrl } from '../../config/config-section.js';
+import { runtimeConfigSection } from '../../config/runtime.config.js';
+import { oidcConfigSection } from '../../auth/oidc/oidc.config.js';
 
 /** The embedded development IdP (`npm start` runs it on http://localhost:4000). */
 export class DevIdpConfig {
@@ -17,32 +19,31 @@ export class DevIdpConfig {
 export const devIdpConfigSection = defineConfigSection(
   'devIdp',
   DevIdpConfig,
-  z
-    .object({
-      NODE_ENV: z.string().optional(),
-      DEV_IDP_PORT: envInt(4000, 0, 65535),
-      DEV_IDP_HOST: z.string().default('127.0.0.1'),
-      DEV_IDP_ISSUER: optionalUrl(),
-      OIDC_CLIENT_ID: z.string().default('integrated-auth-app'),
-      // The dev IdP's own copy of the client secret: the app reads its copy from the secret store.
-      SECRET_OIDC_CLIENT_SECRET: z.string().default('dev-client-secret'),
-      PUBLIC_BASE_URL: optionalUrl(),
-      DEV_IDP_ROTATE_REFRESH_TOKENS: envBoolean(true),
-    })
-    .superRefine((v, ctx) => {
-      if (v.NODE_ENV === 'production') {
-        ctx.addIssue({ code: 'custom', path: ['NODE_ENV'], message: 'the dev IdP refuses to run with NODE_ENV=production (its demo password is published)' });
-      }
-    }),
-  (v) => ({
+  z.object({
+    DEV_IDP_PORT: envInt(4000, 0, 65535),
+    DEV_IDP_HOST: z.string().default('127.0.0.1'),
+    DEV_IDP_ISSUER: optionalUrl(),
+    // The dev IdP's own copy of the client secret: the app reads its copy from the secret store.
+    SECRET_OIDC_CLIENT_SECRET: z.string().default('dev-client-secret'),
+    DEV_IDP_ROTATE_REFRESH_TOKENS: envBoolean(true),
+  }),
+  // The app's client (OIDC_CLIENT_ID) and public base URL, as the app's own sections read them.
+  (v, _env, config) => ({
     port: v.DEV_IDP_PORT,
     host: v.DEV_IDP_HOST,
     issuer: v.DEV_IDP_ISSUER ?? `http://localhost:${v.DEV_IDP_PORT}`,
-    clientId: v.OIDC_CLIENT_ID,
+    clientId: config.get(oidcConfigSection).clientId || 'integrated-auth-app',
     clientSecret: v.SECRET_OIDC_CLIENT_SECRET,
-    appBaseUrl: v.PUBLIC_BASE_URL ?? 'http://localhost:3000',
+    appBaseUrl: config.get(runtimeConfigSection).publicBaseUrl,
     rotateRefreshToken: v.DEV_IDP_ROTATE_REFRESH_TOKENS,
   }),
+  {
+    reads: [runtimeConfigSection, oidcConfigSection],
+    checks: [
+      (_idp, config) =>
+        config.get(runtimeConfigSection).isProduction ? ['NODE_ENV: the dev IdP refuses to run with NODE_ENV=production (its demo password is published)'] : [],
+    ],
+  },
 );
 
 /** The app's client registration at the dev IdP, derived from its public base URL. */

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type Provider from 'oidc-provider';
-import { escapeHtml } from '../../common/html.js';
+import { html } from '../../common/views/html.js';
+import { page } from '../../common/views/page.js';
 import { DEMO_USER, type DevIdpUser } from './dev-idp.provider.js';
 
 /**
@@ -39,18 +40,17 @@ function sameSecret(expected: string, given: string): boolean {
 }
 
 function loginPage(uid: string, clientId: string, problem: string | undefined): string {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Dev IdP sign-in</title></head>
-<body><main>
-<h1>Dev IdP: sign in</h1>
-<p>Signing in to <strong>${escapeHtml(clientId)}</strong>. Demo account: <code>${DEMO_USER.username}</code> / <code>${DEMO_USER.password}</code>.</p>
-${problem ? `<p role="alert" id="problem">${escapeHtml(problem)}</p>` : ''}
-<form method="post" action="/interaction/${escapeHtml(uid)}">
+  return page(
+    'Dev IdP sign-in',
+    html`<h1>Dev IdP: sign in</h1>
+<p>Signing in to <strong>${clientId}</strong>. Demo account: <code>${DEMO_USER.username}</code> / <code>${DEMO_USER.password}</code>.</p>
+${problem ? html`<p role="alert" id="problem">${problem}</p>` : ''}
+<form method="post" action="/interaction/${uid}">
 <label>Username <input name="username" id="username" autocomplete="username" required autofocus></label>
 <label>Password <input name="password" id="password" type="password" autocomplete="current-password" required></label>
 <button type="submit" id="sign-in">Sign in</button>
-</form>
-</main></body></html>`;
+</form>`,
+  );
 }
 
 function send(res: ServerResponse, status: number, html: string): void {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import { escapeHtml } from '../../common/html.js';
+import { html } from '../../common/views/html.js';
+import { page } from '../../common/views/page.js';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 
 // The dev IdP's oidc-provider configuration: its users, clients, scopes and claims, features,
@@ -116,7 +117,7 @@ export async function createDevIdpProvider(options: DevIdpOptions): Promise<{ pr
 <script>var f=document.getElementById('op.logoutForm');var i=document.createElement('input');i.type='hidden';i.name='logout';i.value='yes';f.appendChild(i);f.submit();</script></body></html>`;
         },
         postLogoutSuccessSource: async (ctx: KoaContextWithOIDC) => {
-          ctx.body = '<!doctype html><html><head><meta charset="utf-8"><title>Signed out</title></head><body><p>You are signed out of the dev IdP.</p></body></html>';
+          ctx.body = page('Signed out', html`<p>You are signed out of the dev IdP.</p>`);
         },
       },
       backchannelLogout: { enabled: true },
@@ -184,7 +185,7 @@ export async function createDevIdpProvider(options: DevIdpOptions): Promise<{ pr
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     renderError: async (ctx, out) => {
       ctx.type = 'html';
-      ctx.body = `<!doctype html><html><head><meta charset="utf-8"><title>Dev IdP error</title></head><body><h1>Sign-in problem</h1><p>${escapeHtml(String(out.error))}: ${escapeHtml(String(out.error_description ?? ''))}</p></body></html>`;
+      ctx.body = page('Dev IdP error', html`<h1>Sign-in problem</h1><p>${String(out.error)}: ${String(out.error_description ?? '')}</p>`);
     },
   };
   const provider = new Provider(options.issuer, configuration);

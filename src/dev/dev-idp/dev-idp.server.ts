@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose';
 import type Provider from 'oidc-provider';
-import { escapeHtml } from '../../common/html.js';
+import { html } from '../../common/views/html.js';
 import { handleDevIdpInteraction } from './dev-idp.interactions.js';
 import { createDevIdpProvider, DEMO_USER, type DevIdpOptions } from './dev-idp.provider.js';
 
@@ -36,7 +36,7 @@ export async function startDevIdp(options: Omit<DevIdpOptions, 'issuer'> & { iss
       (error: unknown) => {
         if (!res.headersSent) {
           res.writeHead(400, { 'content-type': 'text/html; charset=utf-8' });
-          res.end(`<!doctype html><p>Sign-in problem: ${escapeHtml((error as Error).message)}</p>`);
+          res.end(html`<!doctype html><p>Sign-in problem: ${(error as Error).message}</p>`.markup);
         } else res.end();
       },
     );

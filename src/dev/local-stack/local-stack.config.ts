@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineConfigSection } from '../../config/config-section.js';
-import { type LogFormat, logFormatVariable } from '../../config/http.config.js';
+import { type LogFormat, logFormatVariable } from '../../common/logging.config.js';
 
 /** What `npm start` (the local stack supervisor) itself reads. */
 export class LocalStackConfig {

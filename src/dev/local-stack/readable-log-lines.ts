@@ -1,6 +1,6 @@
 import { isColorSupported, prettyFactory } from 'pino-pretty';
 import { PRETTY_LOG_OPTIONS } from '../../common/pretty-log.options.js';
-import type { LogFormat } from '../../config/http.config.js';
+import type { LogFormat } from '../../common/logging.config.js';
 
 /** Turns one line a part printed into the lines the supervisor shows (before its `[part]` prefix). */
 export type LineFormatter = (line: string) => string[];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import type { SessionStore, StoredSession } from '../../../src/auth/session-store.js';
+import type { SessionStore, StoredSession } from '../../../src/auth/sessions/session-store.js';
 
 export const sampleSession = (over: Partial<StoredSession> = {}): StoredSession => ({
   id: randomUUID(),

@@ -2,9 +2,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { ConfigSection, Env } from '../../../src/config/config-section.js';
-import { API_CONFIG_SECTIONS } from '../../../src/apps/api/api.sections.js';
-import { WATCHER_CONFIG_SECTIONS } from '../../../src/apps/watcher/watcher.sections.js';
-import { TINIAPP_BACKEND_CONFIG_SECTIONS } from '../../../src/apps/tiniapp-backend/tiniapp-backend.sections.js';
+import { apiConfigSections } from '../../../src/apps/api/app.factory.js';
+import { watcherConfigSections } from '../../../src/apps/watcher/watcher.factory.js';
+import { tiniAppBackendConfigSections } from '../../../src/apps/tiniapp-backend/tiniapp-backend.module.js';
 import { numberApiServerConfigSection } from '../../../src/dev/number-api/number-api-server.config.js';
 import { secretsConfigSection } from '../../../src/secrets/secrets.config.js';
 import { tiniAppConfigSection } from '../../../src/tiniapp/tiniapp.config.js';
@@ -16,11 +16,11 @@ export { REPO_ROOT };
 
 /** The sections each entry point of the image validates at start-up (see src/<entry>.ts). */
 export const ENTRY_POINT_SECTIONS: Record<string, ReadonlyArray<ConfigSection<object>>> = {
-  'dist/apps/api/main.bundle.js': API_CONFIG_SECTIONS,
-  'dist/apps/watcher/main.bundle.js': WATCHER_CONFIG_SECTIONS,
+  'dist/apps/api/main.bundle.js': apiConfigSections(),
+  'dist/apps/watcher/main.bundle.js': watcherConfigSections(),
   // src/dev/number-api/main.ts: loadConfig(process.env, [numberApiServerConfigSection, secretsConfigSection])
   'dist/dev/number-api/main.bundle.js': [numberApiServerConfigSection, secretsConfigSection],
-  'dist/apps/tiniapp-backend/main.bundle.js': TINIAPP_BACKEND_CONFIG_SECTIONS,
+  'dist/apps/tiniapp-backend/main.bundle.js': tiniAppBackendConfigSections(),
   // src/dev/tiki-standin/main.ts: loadConfig(process.env, [tikiStandinConfigSection, tiniAppConfigSection, secretsConfigSection])
   'dist/dev/tiki-standin/main.js': [tikiStandinConfigSection, tiniAppConfigSection, secretsConfigSection],
   // src/dev/dev-idp/main.ts: loadConfig(process.env, [devIdpConfigSection])

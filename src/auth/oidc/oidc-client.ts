@@ -1,0 +1,220 @@
+import { Injectable, Logger } from '@nestjs/common';
+import * as client from 'openid-client';
+import { createRemoteJWKSet, type JWTPayload } from 'jose';
+import { Clock } from '../../common/clock.js';
+import { SecretsService } from '../../secrets/secrets.service.js';
+import { IdentityProviderUnavailableError, LoginFailedError } from '../auth.errors.js';
+import { type LogoutTokenFacts, verifyLogoutToken } from './logout-token.js';
+import { OidcConfig } from './oidc.config.js';
+
+export interface LoginStart {
+  url: string;
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+}
+
+export interface TokenSet {
+  idToken: string;
+  accessToken: string;
+  refreshToken?: string;
+  expiresAt: number;
+  /** Verified ID token claims. */
+  claims: Record<string, unknown>;
+}
+
+/**
+ * The app as an OIDC relying party, on openid-client v6. One implementation for Keycloak, Entra,
+ * the dev IdP and any issuer: metadata comes from discovery (optionally fetched from an internal
+ * host), and each endpoint can be overridden so the browser goes to the public host while the
+ * server talks to the in-cluster one. An instance is one IdP, by the OidcConfig it is given: its
+ * discovery and keys are its own, so several IdPs can be clients side by side.
+ */
+@Injectable()
+export class OidcClient {
+  private readonly logger = new Logger(OidcClient.name);
+  private configPromise?: Promise<client.Configuration>;
+  private jwks?: ReturnType<typeof createRemoteJWKSet>;
+
+  constructor(
+    private readonly config: OidcConfig,
+    private readonly secrets: SecretsService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Which IdP this is (metrics and logs). */
+  get provider(): string {
+    return this.config.provider;
+  }
+
+  /** Discovers once; a failed discovery is retried on the next call. */
+  configuration(): Promise<client.Configuration> {
+    this.configPromise ??= this.discover().catch((error: unknown) => {
+      this.configPromise = undefined;
+      if (error instanceof IdentityProviderUnavailableError) throw error;
+      throw new IdentityProviderUnavailableError(`discovery failed: ${(error as Error).message}`, { cause: error });
+    });
+    return this.configPromise;
+  }
+
+  private async discover(): Promise<client.Configuration> {
+    const c = this.config;
+    const secret = c.clientSecretName ? await this.secrets.get(c.clientSecretName) : undefined;
+    const auth = secret ? client.ClientSecretBasic(secret) : client.None();
+    const clientMetadata: Partial<client.ClientMetadata> = { [client.clockTolerance]: c.clockToleranceSeconds };
+    const options = c.allowHttp ? { execute: [client.allowInsecureRequests] } : undefined;
+    let configuration: client.Configuration;
+    if (!c.discoveryUrl && !c.issuer.includes('{tenantid}')) {
+      configuration = await client.discovery(new URL(c.issuer), c.clientId, clientMetadata, auth, options);
+    } else {
+      // Metadata from another host (internal Service, or Entra's tenant-specific document for a
+      // multi-tenant app): its issuer must still be the one we expect.
+      const url = new URL(c.discoveryUrl ?? c.issuer);
+      const found = await client.discovery(url, c.clientId, clientMetadata, auth, options).catch(async (error: unknown) => {
+        // openid-client insists the document's issuer equals the URL; fetch it directly instead.
+        const doc = (await (await fetch(new URL('.well-known/openid-configuration', url.href.endsWith('/') ? url : `${url.href}/`))).json()) as client.ServerMetadata;
+        if (!doc.issuer) throw error;
+        return new client.Configuration(doc, c.clientId, clientMetadata, auth);
+      });
+      configuration = found;
+    }
+    const { supportsPKCE: _ignored, ...discovered } = configuration.serverMetadata();
+    const metadata: client.ServerMetadata = { ...discovered, ...c.endpoints };
+    if (metadata.issuer !== c.issuer) {
+      throw new IdentityProviderUnavailableError(`the IdP's metadata names issuer ${metadata.issuer}, expected ${c.issuer}`);
+    }
+    // Rebuilt only for split endpoints: a discovered Entra multi-tenant configuration keeps
+    // openid-client's own `{tenantid}` matching of the ID token's issuer against its `tid`.
+    if (Object.keys(c.endpoints).length) {
+      configuration = new client.Configuration(metadata, c.clientId, clientMetadata, auth);
+    }
+    if (c.allowHttp) client.allowInsecureRequests(configuration);
+    // openid-client 6 trusts the TLS channel to the token endpoint instead of the ID token's
+    // signature. Split internal endpoints over plain HTTP (the local Kubernetes overlay) have no
+    // such channel, and a proxy in the path could re-sign the ID token: check it against the JWKS.
+    client.enableNonRepudiationChecks(configuration);
+    this.logger.log(`OIDC issuer ${c.issuer} ready (token endpoint ${metadata.token_endpoint})`);
+    return configuration;
+  }
+
+  async startLogin(extra: Record<string, string> = {}): Promise<LoginStart> {
+    const configuration = await this.configuration();
+    const codeVerifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const nonce = client.randomNonce();
+    const url = client.buildAuthorizationUrl(configuration, {
+      redirect_uri: this.config.redirectUri,
+      scope: this.config.scopes,
+      response_type: 'code',
+      code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+      ...extra,
+    });
+    return { url: url.href, state, nonce, codeVerifier };
+  }
+
+  /** Exchanges the code; the ID token's issuer, audience, nonce, expiry and signature (JWKS) are checked. */
+  async finishLogin(callbackUrl: URL, expected: { state: string; nonce: string; codeVerifier: string }): Promise<TokenSet> {
+    const configuration = await this.configuration();
+    let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
+    try {
+      tokens = await client.authorizationCodeGrant(configuration, callbackUrl, {
+        pkceCodeVerifier: expected.codeVerifier,
+        expectedState: expected.state,
+        expectedNonce: expected.nonce,
+        idTokenExpected: true,
+      });
+    } catch (error) {
+      throw new LoginFailedError(describeOidcError(error), 'Sign-in did not complete.', { cause: error });
+    }
+    const claims = tokens.claims() as Record<string, unknown> | undefined;
+    if (!claims || !tokens.id_token) throw new LoginFailedError('no ID token in the token response');
+    this.checkTenant(claims);
+    return this.toTokenSet(tokens, claims);
+  }
+
+  async refresh(refreshToken: string): Promise<TokenSet> {
+    const configuration = await this.configuration();
+    const tokens = await client.refreshTokenGrant(configuration, refreshToken);
+    const claims = (tokens.claims() as Record<string, unknown> | undefined) ?? {};
+    return this.toTokenSet(tokens, claims);
+  }
+
+  async endSessionUrl(idTokenHint: string | undefined, postLogoutRedirectUri: string): Promise<string | undefined> {
+    const configuration = await this.configuration();
+    if (!configuration.serverMetadata().end_session_endpoint) return undefined;
+    // Keycloak ≥ 18 and Entra both take id_token_hint + client_id + post_logout_redirect_uri.
+    const params: Record<string, string> = { client_id: this.config.clientId, post_logout_redirect_uri: postLogoutRedirectUri };
+    if (idTokenHint) params.id_token_hint = idTokenHint;
+    return client.buildEndSessionUrl(configuration, params).href;
+  }
+
+  async introspect(token: string): Promise<Record<string, unknown>> {
+    const configuration = await this.configuration();
+    return (await client.tokenIntrospection(configuration, token)) as Record<string, unknown>;
+  }
+
+  /** The issuer's signing keys (cached and refreshed on an unknown `kid` by jose). */
+  async keySet(): Promise<ReturnType<typeof createRemoteJWKSet>> {
+    if (!this.jwks) {
+      const uri = (await this.configuration()).serverMetadata().jwks_uri;
+      if (!uri) throw new IdentityProviderUnavailableError('the IdP publishes no jwks_uri');
+      this.jwks = createRemoteJWKSet(new URL(uri), { cooldownDuration: 30_000, timeoutDuration: 5000 });
+    }
+    return this.jwks;
+  }
+
+  /** The issuers a token may name: the configured one, or Entra's template filled with the token's tenant. */
+  expectedIssuers(claims: JWTPayload): string[] {
+    const issuer = this.config.issuer;
+    if (!issuer.includes('{tenantid}')) return [issuer];
+    const tid = typeof claims.tid === 'string' ? claims.tid : '';
+    if (!tid) return [];
+    const v1 = issuer.replace(/\/\{tenantid\}\/v2\.0$/, '').replace('login.microsoftonline.com', 'sts.windows.net');
+    return [issuer.replace('{tenantid}', tid), `${v1}/${tid}/`];
+  }
+
+  /** Entra multi-tenant: whether the token's tenant is one of ENTRA_ALLOWED_TENANTS (always, when none are listed). */
+  tenantAllowed(claims: Record<string, unknown>): boolean {
+    return !this.config.allowedTenants.length || (typeof claims.tid === 'string' && this.config.allowedTenants.includes(claims.tid));
+  }
+
+  checkTenant(claims: Record<string, unknown>): void {
+    if (!this.tenantAllowed(claims)) {
+      throw new LoginFailedError(`tenant ${String(claims.tid)} is not in ENTRA_ALLOWED_TENANTS`, 'Your organisation is not allowed to sign in here.');
+    }
+  }
+
+  /** A back-channel logout token of this IdP, verified (the one verification, logout-token.ts): what ending and replay need. */
+  async verifyLogoutToken(token: string, algorithms: readonly string[]): Promise<LogoutTokenFacts> {
+    return verifyLogoutToken(token, {
+      keys: await this.keySet(),
+      expectedIssuers: (claims) => this.expectedIssuers(claims),
+      audience: this.config.clientId,
+      algorithms,
+      clockToleranceSeconds: this.config.clockToleranceSeconds,
+      tenantAllowed: (claims) => this.tenantAllowed(claims),
+      nowSeconds: Math.floor(this.clock.now() / 1000),
+    });
+  }
+
+  private toTokenSet(tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers, claims: Record<string, unknown>): TokenSet {
+    const expiresIn = tokens.expiresIn();
+    return {
+      idToken: tokens.id_token ?? '',
+      accessToken: tokens.access_token,
+      refreshToken: tokens.refresh_token,
+      expiresAt: this.clock.now() + (expiresIn ?? 300) * 1000,
+      claims,
+    };
+  }
+}
+
+/** A short, safe explanation of why openid-client refused a response (logged, not shown). */
+export function describeOidcError(error: unknown): string {
+  const e = error as { code?: string; error?: string; error_description?: string; message?: string; cause?: unknown };
+  if (e.error) return `${e.error}${e.error_description ? `: ${e.error_description}` : ''}`;
+  return `${e.code ?? 'error'}: ${e.message ?? String(error)}`;
+}

@@ -1,0 +1,57 @@
+import { Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Clock, ClockModule } from '../../common/clock.js';
+import { RuntimeConfig } from '../../config/runtime.config.js';
+import { RedisConnection } from '../../redis/redis-connection.js';
+import { RedisModule } from '../../redis/redis.module.js';
+import { SecretsService } from '../../secrets/secrets.service.js';
+import { OidcModule } from '../oidc/oidc.module.js';
+import { CookieSealers } from './cookie-sealer.js';
+import { LoginTransactions } from './login-transactions.js';
+import { LogoutClaims } from './logout-claims.js';
+import { SessionCache } from './session-cache.js';
+import { SessionRefresher } from './session-refresher.js';
+import { SessionStore } from './session-store.js';
+import { createSessionStore } from './session-store.factory.js';
+import { SessionsConfig, sessionsConfigSection } from './sessions.config.js';
+import { SessionsService } from './sessions.service.js';
+
+/** The cookie keys are derived from the session secret: fewer than 32 bytes is guessable material. */
+export function sessionSecretProblem(value: string): string | undefined {
+  const bytes = Buffer.byteLength(value, 'utf8');
+  return bytes < 32 ? `shorter than 32 bytes (${bytes}), refused when NODE_ENV=production` : undefined;
+}
+
+/** Browser sessions: their store (AUTH_SESSION_STORE), lifecycle, cache, refresh, login transactions and logout replay claims. */
+@Module({
+  imports: [sessionsConfigSection.forFeature(), ClockModule, RedisModule, OidcModule],
+  providers: [
+    { provide: SessionStore, inject: [SessionsConfig, Clock, RedisConnection], useFactory: createSessionStore },
+    CookieSealers,
+    SessionCache,
+    SessionRefresher,
+    SessionsService,
+    LoginTransactions,
+    LogoutClaims,
+  ],
+  exports: [SessionsService, LoginTransactions, LogoutClaims, SessionStore],
+})
+export class SessionsModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly config: SessionsConfig,
+    private readonly runtime: RuntimeConfig,
+    private readonly secrets: SecretsService,
+    private readonly store: SessionStore,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.enabled) return;
+    // Readiness reports it until it can be read (Key Vault or SECRET_* variables). In production a
+    // short session secret is refused at first read: readiness stays down and logins fail with
+    // SECRET_UNUSABLE until the store holds a strong one.
+    this.secrets.require(this.config.sessionSecretName, this.runtime.isProduction ? sessionSecretProblem : undefined);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}
