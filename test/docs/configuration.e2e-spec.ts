@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfigSection } from '../../src/config/config-section.js';
-import { API_CONFIG_SECTIONS } from '../../src/apps/api/api.sections.js';
-import { WATCHER_CONFIG_SECTIONS } from '../../src/apps/watcher/watcher.sections.js';
-import { TINIAPP_BACKEND_CONFIG_SECTIONS } from '../../src/apps/tiniapp-backend/tiniapp-backend.sections.js';
+import { apiConfigSections } from '../../src/apps/api/app.factory.js';
+import { watcherConfigSections } from '../../src/apps/watcher/watcher.factory.js';
+import { tiniAppBackendConfigSections } from '../../src/apps/tiniapp-backend/tiniapp-backend.module.js';
 import { queueConfigSection } from '../../src/queue/queue.config.js';
 import { devIdpConfigSection } from '../../src/dev/dev-idp/dev-idp.config.js';
 import { tikiStandinConfigSection } from '../../src/dev/tiki-standin/tiki-standin.config.js';
@@ -14,15 +14,16 @@ import { REPO_ROOT } from '../support/processes.js';
 
 /**
  * Every config section some process of this repository validates. The one place that knows where
- * the sections are listed: today the per-process lists in src/apps/<process>/<process>.sections.ts,
- * queue-admin's queue section and the dev processes' sections (their main.ts call loadConfig).
+ * the sections are found: the sections each production process's root module declares (found by
+ * walking its module tree), queue-admin's queue section and the dev processes' sections (their
+ * main.ts call loadConfig).
  */
 function allConfigSections(): ReadonlyArray<ConfigSection<object>> {
   return [
     ...new Set([
-      ...API_CONFIG_SECTIONS,
-      ...WATCHER_CONFIG_SECTIONS,
-      ...TINIAPP_BACKEND_CONFIG_SECTIONS,
+      ...apiConfigSections(),
+      ...watcherConfigSections(),
+      ...tiniAppBackendConfigSections(),
       queueConfigSection, // src/apps/queue-admin/main.ts
       devIdpConfigSection,
       tikiStandinConfigSection,
