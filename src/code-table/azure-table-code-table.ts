@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { TableClient } from '@azure/data-tables';
 import { createTableClient } from '../azure/storage-clients.js';
 import { describeStorageFailure } from '../azure/storage-failure.js';
-import { CodeTable, sameOwner, TABLE_CODE_PATTERN, type ActivationOutcome, type CodeIssuance, type CodeOwner, type ExpiryOutcome, type IssueOutcome } from './code-table.js';
+import { CodeTable, sameOwner, TABLE_CODE_PATTERN, type ActivationOutcome, type CodeIssuance, type CodeOwner, type ConsumeOutcome, type ExpiryOutcome, type IssueOutcome } from './code-table.js';
 import { CodeTableConfig } from './code-table.config.js';
 import {
   type CodeRow,
@@ -149,17 +149,20 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
     });
   }
 
-  async consume(code: string, now: Date, caller?: CodeOwner): Promise<boolean> {
-    if (!TABLE_CODE_PATTERN.test(code)) return false;
+  async consume(code: string, now: Date, caller?: CodeOwner): Promise<ConsumeOutcome> {
+    if (!TABLE_CODE_PATTERN.test(code)) return 'no-match';
     return onCodeTable(async () => {
       const existing = await this.read(code);
-      if (!existing || !isLive(existing.row, now)) return false;
+      if (!existing) return 'no-match';
       const owner = ownerOfRow(existing.row);
+      const callersOwn = owner !== undefined && caller !== undefined && sameOwner(owner, caller);
+      // A bound code verifies only for its owner; anyone else's check is a wrong guess.
+      if (owner && !callersOwn) return 'no-match';
+      if (!isLive(existing.row, now)) return callersOwn ? 'own-spent' : 'no-match';
       if (owner) {
-        // Bound: only its owner, and only while it is one of the owner's outstanding codes.
-        if (!caller || !sameOwner(owner, caller)) return false;
+        // ...and only while it is one of the owner's outstanding codes (a replaced one is spent).
         const list = await this.readOwner(owner);
-        if (!list?.outstanding.some((o) => o.code === code && o.issuedAt === existing.row.issuedAt)) return false;
+        if (!list?.outstanding.some((o) => o.code === code && o.issuedAt === existing.row.issuedAt)) return 'own-spent';
       }
       try {
         await this.client.updateEntity(
@@ -169,7 +172,7 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
         );
       } catch (error) {
         // Someone else changed the row since we read it (a concurrent verify consumed it): not ours.
-        if (hasStatus(error, 412, 404)) return false;
+        if (hasStatus(error, 412, 404)) return callersOwn ? 'own-spent' : 'no-match';
         throw error;
       }
       if (owner) {
@@ -179,7 +182,16 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
           this.logger.warn(`Could not drop a used code from its owner's list: ${describeStorageFailure(error)}`),
         );
       }
-      return true;
+      return 'consumed';
+    });
+  }
+
+  async outstanding(owner: CodeOwner, now: Date): Promise<CodeIssuance[]> {
+    return onCodeTable(async () => {
+      const list = await this.readOwner(owner);
+      return (list?.outstanding ?? [])
+        .filter((o) => Date.parse(o.expiresAt) > now.getTime())
+        .map((o) => ({ code: o.code, issuedAt: new Date(o.issuedAt), expiresAt: new Date(o.expiresAt), owner }));
     });
   }
 

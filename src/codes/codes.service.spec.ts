@@ -70,10 +70,8 @@ class RecordingTable extends CodeTable {
   revokeOwned = notUsed;
   expire = notUsed;
   consume = notUsed;
+  outstanding = notUsed;
   isLive = notUsed;
-  attempts = notUsed;
-  recordFailure = notUsed;
-  resetAttempts = notUsed;
   async ping() {}
 }
 

@@ -54,6 +54,11 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
     return this.entra;
   }
 
+  /** Runs one command (or script) of a capability on the connection. */
+  async command<T>(run: () => Promise<T>): Promise<T> {
+    return run();
+  }
+
   key(suffix: string): string {
     return this.config.keyPrefix + suffix;
   }
