@@ -1,10 +1,11 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import type { TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
 import { createTableClient } from '../azure/storage-clients.js';
 import { describeStorageFailure } from '../azure/storage-failure.js';
 import { CodeTable, sameOwner, TABLE_CODE_PATTERN, type ActivationOutcome, type CodeIssuance, type CodeOwner, type ConsumeOutcome, type ExpiryOutcome, type IssueOutcome } from './code-table.js';
 import { CodeTableConfig } from './code-table.config.js';
 import {
+  BUDGET_ROW_KEY,
   type CodeRow,
   type CodeState,
   isLive,
@@ -200,6 +201,36 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
     return onCodeTable(async () => {
       const existing = await this.read(code);
       return existing !== undefined && isLive(existing.row, now) && ownerOfRow(existing.row) === undefined;
+    });
+  }
+
+  async sweepExpired(before: Date): Promise<number> {
+    const cutoff = before.toISOString();
+    return onCodeTable(async () => {
+      let n = 0;
+      const remove = async (row: { partitionKey?: string; rowKey?: string; etag: string }) => {
+        try {
+          await this.client.deleteEntity(row.partitionKey!, row.rowKey!, { etag: row.etag });
+          n++;
+        } catch (error) {
+          if (!hasStatus(error, 404, 412)) throw error; // gone, or changed since read (renewed): leave it
+        }
+      };
+      // Codes and attempt budgets carry their end as `expiresAt` (ISO-8601 UTC, so strings compare as times).
+      for await (const row of this.client.listEntities({ queryOptions: { filter: odata`expiresAt lt ${cutoff}`, select: ['PartitionKey', 'RowKey'] } })) {
+        await remove(row);
+      }
+      // An owner's list lives as long as its latest code.
+      for await (const row of this.client.listEntities<OwnerRow>({ queryOptions: { filter: odata`PartitionKey ge 'owner~' and PartitionKey lt 'owner~~'` } })) {
+        if (parseOutstanding(row.outstanding).every((o) => o.expiresAt < cutoff)) await remove(row);
+      }
+      // The per-guess rows of the budget this one replaced (RowKey failure~… and lock).
+      for await (const row of this.client.listEntities({
+        queryOptions: { filter: odata`PartitionKey ge 'attempts~' and PartitionKey lt 'attempts~~' and RowKey ne ${BUDGET_ROW_KEY}`, select: ['PartitionKey', 'RowKey'] },
+      })) {
+        await remove(row);
+      }
+      return n;
     });
   }
 

@@ -73,6 +73,12 @@ export abstract class CodeTable {
   abstract outstanding(owner: CodeOwner, now: Date): Promise<CodeIssuance[]>;
   /** Whether `consume` would succeed now for an anonymous caller, without consuming (probes and benches). */
   abstract isLive(code: string, now: Date): Promise<boolean>;
+  /**
+   * Deletes the rows whose life ended before `before` (Table Storage has no TTL): codes no expiry
+   * message will delete (e.g. revoked after a failed send), owners' lists of only ended codes, ended
+   * attempt budgets. Returns how many went.
+   */
+  abstract sweepExpired(before: Date): Promise<number>;
   /** Resolves when the table is reachable and exists. */
   abstract ping(): Promise<void>;
 }

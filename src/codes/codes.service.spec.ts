@@ -71,6 +71,7 @@ class RecordingTable extends CodeTable {
   expire = notUsed;
   consume = notUsed;
   outstanding = notUsed;
+  sweepExpired = notUsed;
   isLive = notUsed;
   async ping() {}
 }

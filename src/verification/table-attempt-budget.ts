@@ -1,17 +1,12 @@
-import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import type { TableClient } from '@azure/data-tables';
 import { createTableClient } from '../azure/storage-clients.js';
 import { CodeTableConfig } from '../code-table/code-table.config.js';
 import { hasStatus, onCodeTable } from '../code-table/table-storage.js';
+import { attemptsPartition, BUDGET_ROW_KEY } from '../code-table/code-rows.js';
 import { AttemptBudget, type Reservation } from './attempt-budget.js';
 
-/** Per key: PartitionKey = `attempts~<sha256 of the key>`, RowKey = BUDGET_ROW_KEY. */
-export function attemptsPartition(key: string): string {
-  return `attempts~${createHash('sha256').update(key).digest('hex')}`;
-}
-export const BUDGET_ROW_KEY = 'budget';
 
 /** The budget row: attempts taken in the window, and when it ends (also its lifetime: `expiresAt`, which the sweep reads). */
 interface BudgetRow {

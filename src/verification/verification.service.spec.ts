@@ -52,6 +52,7 @@ class MemoryTable extends CodeTable {
   commitOwned = notUsed;
   expire = notUsed;
   isLive = notUsed;
+  sweepExpired = notUsed;
   async ping() {}
 }
 

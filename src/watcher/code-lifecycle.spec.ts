@@ -17,6 +17,7 @@ class RecordingTable extends CodeTable {
   }
   consume = notUsed;
   outstanding = notUsed;
+  sweepExpired = notUsed;
   async isLive(): Promise<boolean> {
     throw new Error('not used');
   }

@@ -20,6 +20,7 @@ describe('sessions config', () => {
       sessionTable: 'sessions',
       sessionTableUrl: undefined,
       storageConnectionString: undefined,
+      sweepIntervalMs: 3_600_000,
       sessionTtlSeconds: 8 * 3600,
       sessionSecretName: 'session-secret',
       sessionCacheMs: 0,
