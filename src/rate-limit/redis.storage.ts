@@ -43,7 +43,9 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
       try {
         // Built on first use: the connection opens after the providers are constructed.
         this.shared ??= new ThrottlerStorageRedisService(this.connection.client);
-        const record = await this.shared.increment(this.connection.key(`throttle:${key}`), ttl, limit, blockDuration, throttlerName);
+        const shared = this.shared;
+        // Through the connection's breaker: a hung Redis costs a few timeouts, then nothing.
+        const record = await this.connection.command(() => shared.increment(this.connection.key(`throttle:${key}`), ttl, limit, blockDuration, throttlerName));
         if (this.degraded) {
           this.degraded = false;
           this.outageLog.reset();
