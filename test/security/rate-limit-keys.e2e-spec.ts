@@ -87,7 +87,7 @@ describe('rate limits are keyed by client and limit, not by route (two API proce
     await Promise.all([redis?.stop(), azurite?.stop(), numbers?.stop()]);
   }, 60_000);
 
-  it(`verify: ${VERIFY_LIMIT} guesses spread over /api/v1/verifycode and /two-step-verify on both processes spend the one limit; the next is 429 on every route and process`, async () => {
+  it('verify: 2 guesses spread over /api/v1/verifycode and /two-step-verify on both processes spend the one limit; the next is 429 on every route and process', async () => {
     const spent: number[] = [];
     for (let i = 0; i < VERIFY_LIMIT; i++) spent.push(await statusOf((i % 2 ? verifyPanel : verifyApi)(apis[Math.floor(i / 2) % 2]!)));
     expect(spent.every((s) => s === 200)).toBe(true);
@@ -95,7 +95,7 @@ describe('rate limits are keyed by client and limit, not by route (two API proce
     expect(next).toEqual([429, 429, 429, 429]);
   }, 60_000);
 
-  it(`global: ${GLOBAL_LIMIT} requests spread over getcode and /two-step-code on both processes spend the one limit; the next is 429 on both routes`, async () => {
+  it('global: 6 requests spread over getcode and /two-step-code on both processes spend the one limit; the next is 429 on both routes', async () => {
     const spent: number[] = [];
     for (let i = 0; i < GLOBAL_LIMIT; i++) spent.push(await statusOf((i % 2 ? panelCode : getcode)(apis[Math.floor(i / 2) % 2]!)));
     expect(spent.every((s) => s === 200)).toBe(true);

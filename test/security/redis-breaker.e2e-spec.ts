@@ -57,7 +57,7 @@ describe('Redis breaker: a hung redis-server (SIGSTOP), two API processes', () =
     await redis?.stop();
   });
 
-  it(`after ${THRESHOLD} timeouts in a row each process stops asking the hung Redis (no more timeouts), serves from its fallback, says so once, and shares again once a probe answers`, async () => {
+  it('after 3 timeouts in a row each process stops asking the hung Redis (no more timeouts), serves from its fallback, says so once, and shares again once a probe answers', async () => {
     expect((await fetch(`${apis[0]!.url}/`)).status).toBe(200);
     await redis.freeze();
     const statuses: number[] = [];
