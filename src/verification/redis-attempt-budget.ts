@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../common/clock.js';
 import type { RedisConnection } from '../redis/redis-connection.js';
-import { RateLimitedLog } from '../redis/rate-limited-log.js';
+import { RedisFallback } from '../redis/redis-fallback.js';
 import { AttemptBudget, type Reservation } from './attempt-budget.js';
 import { MemoryAttemptBudget } from './memory-attempt-budget.js';
 
@@ -42,9 +42,8 @@ interface BudgetCommands {
  */
 export class RedisAttemptBudget extends AttemptBudget {
   private readonly logger = new Logger('AttemptBudget');
-  private readonly outageLog: RateLimitedLog;
+  private readonly state: RedisFallback;
   private defined?: Redis & BudgetCommands;
-  private degraded = false;
 
   constructor(
     private readonly connection: RedisConnection,
@@ -52,12 +51,12 @@ export class RedisAttemptBudget extends AttemptBudget {
     private readonly fallback: MemoryAttemptBudget = new MemoryAttemptBudget(),
   ) {
     super();
-    this.outageLog = new RateLimitedLog((m) => this.logger.warn(m), clock);
+    this.state = new RedisFallback(this.logger, clock, 'attempt budgets', 'counting in this replica until it answers');
   }
 
   /** True while counting in this process because Redis cannot answer. */
   get isDegraded(): boolean {
-    return this.degraded;
+    return this.state.isDegraded;
   }
 
   async reserve(key: string, limit: number, windowMs: number, now: Date): Promise<Reservation> {
@@ -77,11 +76,7 @@ export class RedisAttemptBudget extends AttemptBudget {
     if (!this.connection.isReady) return this.unavailable('not connected');
     try {
       const answer = await this.connection.command(() => run(this.commands()));
-      if (this.degraded) {
-        this.degraded = false;
-        this.outageLog.reset();
-        this.logger.log('Redis reachable again: attempt budgets are shared by all replicas again');
-      }
+      this.state.answered();
       return answer;
     } catch (error) {
       return this.unavailable((error as Error).message);
@@ -89,8 +84,7 @@ export class RedisAttemptBudget extends AttemptBudget {
   }
 
   private unavailable(reason: string): undefined {
-    this.degraded = true;
-    this.outageLog.note(`Redis unavailable for attempt budgets (${reason}): counting in this replica until it answers`);
+    this.state.unavailable(reason);
     return undefined;
   }
 

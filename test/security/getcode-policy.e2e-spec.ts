@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { startAzurite, type AzuriteHandle } from '../support/azurite.js';
 import { NumberApiDouble } from '../support/number-api-double.js';
+import { getcodeEnv } from '../support/app.js';
 import { IssuerDouble } from '../auth/support/issuer-double.js';
 import { freePort, startAuthApp, type AuthApp } from '../auth/support/oidc-harness.js';
 
@@ -54,11 +55,7 @@ describe('GETCODE_AUTH on every route that issues a code (routes × policies × 
         KEYCLOAK_URL: keycloak.origin,
         KEYCLOAK_REALM: 'demo',
         AUTH_SESSION_STORE: 'memory',
-        AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
-        QUEUE_CREATE_IF_MISSING: 'true',
-        CODE_TABLE_CREATE_IF_MISSING: 'true',
-        THIRD_PARTY_API_ENDPOINT: numbers.url,
-        SECRET_THIRD_PARTY_API_KEY: numbers.validKey,
+        ...getcodeEnv(azurite, numbers),
         VERIFY_THROTTLE_LIMIT: '100000',
         AUTH_DEFAULT_POLICY: config.defaultPolicy,
         ...(config.getcodeAuth ? { GETCODE_AUTH: config.getcodeAuth } : {}),

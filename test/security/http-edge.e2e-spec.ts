@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
-import { freePort } from '../support/ports.js';
-import { spawnEntry, type SpawnedProcess } from '../support/processes.js';
+import type { SpawnedProcess } from '../support/processes.js';
+import { spawnApiProcess, UNREACHABLE_PARTS } from './security-harness.js';
 
 /** What a raw connection received until the server closed it (or `waitMs` passed: then `closed` is false). */
 function rawExchange(port: number, send: (socket: Socket) => void, waitMs: number): Promise<{ closed: boolean; received: string }> {
@@ -31,26 +31,15 @@ describe('HTTP edge of the API process: slow clients, header size, the request l
   let port: number;
 
   beforeAll(async () => {
-    port = await freePort();
-    api = spawnEntry('apps/api/main.js', {
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
+    ({ port, process: api } = await spawnApiProcess({
+      ...UNREACHABLE_PARTS,
       LOG_FLUSH_MS: '0',
-      THIRD_PARTY_API_ENDPOINT: 'http://127.0.0.1:9/api/RandomNumber',
-      SECRET_THIRD_PARTY_API_KEY: 'unused',
-      AZURE_STORAGE_CONNECTION_STRING:
-        'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=' +
-        Buffer.from('not-a-real-key').toString('base64') +
-        ';QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;',
       TRUST_PROXY: '1',
       HTTP_HEADERS_TIMEOUT_MS: '1000',
       HTTP_REQUEST_TIMEOUT_MS: '2000',
       HTTP_KEEP_ALIVE_TIMEOUT_MS: '75000',
       HTTP_MAX_HEADER_BYTES: '8192',
-    });
-    await api.waitFor(/API listening/);
+    }));
   }, 60_000);
 
   afterAll(async () => {

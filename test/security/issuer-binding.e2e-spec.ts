@@ -2,6 +2,7 @@ import { IssuerDouble } from '../auth/support/issuer-double.js';
 import { freePort, startAuthApp, type AuthApp } from '../auth/support/oidc-harness.js';
 import { startAzurite, type AzuriteHandle } from '../support/azurite.js';
 import { NumberApiDouble } from '../support/number-api-double.js';
+import { getcodeEnv } from '../support/app.js';
 
 const CLIENT = 'integrated-auth-app';
 const TENANT_A = '11111111-1111-1111-1111-111111111111';
@@ -27,11 +28,7 @@ describe('codes and budgets are bound to issuer + subject (Entra multi-tenant, s
       ENTRA_AUTHORITY_HOST: entra.origin,
       ENTRA_ALLOWED_TENANTS: `${TENANT_A},${TENANT_B}`,
       AUTH_SESSION_STORE: 'memory',
-      AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
-      QUEUE_CREATE_IF_MISSING: 'true',
-      CODE_TABLE_CREATE_IF_MISSING: 'true',
-      THIRD_PARTY_API_ENDPOINT: numbers.url,
-      SECRET_THIRD_PARTY_API_KEY: numbers.validKey,
+      ...getcodeEnv(azurite, numbers),
       VERIFY_THROTTLE_LIMIT: '100000',
       VERIFY_MAX_ATTEMPTS: '2',
     });

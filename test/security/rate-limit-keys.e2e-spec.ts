@@ -1,5 +1,5 @@
-import { freePort } from '../support/ports.js';
-import { spawnEntry, type SpawnedProcess } from '../support/processes.js';
+import type { SpawnedProcess } from '../support/processes.js';
+import { spawnApiProcess } from './security-harness.js';
 import { startRedis, type RedisServerHandle } from '../support/redis.js';
 import { startAzurite, type AzuriteHandle } from '../support/azurite.js';
 import { NumberApiDouble } from '../support/number-api-double.js';
@@ -22,13 +22,7 @@ describe('rate limits are keyed by client and limit, not by route (two API proce
   let client = 0;
 
   const spawnApi = async (): Promise<string> => {
-    const port = await freePort();
-    const api = spawnEntry('apps/api/main.js', {
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    const api = await spawnApiProcess({
       THIRD_PARTY_API_ENDPOINT: numbers.url,
       SECRET_THIRD_PARTY_API_KEY: numbers.validKey,
       AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
@@ -44,9 +38,8 @@ describe('rate limits are keyed by client and limit, not by route (two API proce
       // Only the rate limits answer 429 here (no attempt-budget lockout in the way).
       VERIFY_MAX_ATTEMPTS: '1000000',
     });
-    spawned.push(api);
-    await api.waitFor(/API listening/);
-    return `http://127.0.0.1:${port}`;
+    spawned.push(api.process);
+    return api.url;
   };
 
   /** One client: its own address for this test (the global limit counts every route it calls: 6 at most per test). */

@@ -1,5 +1,5 @@
-import { freePort } from '../support/ports.js';
-import { spawnEntry, type SpawnedProcess } from '../support/processes.js';
+import type { SpawnedProcess } from '../support/processes.js';
+import { spawnApiProcess, UNREACHABLE_PARTS } from './security-harness.js';
 import { startFreezableRedis, type FreezableRedisHandle } from '../support/redis-freeze.js';
 
 const COMMAND_TIMEOUT_MS = 400;
@@ -19,29 +19,18 @@ describe('Redis breaker: a hung redis-server (SIGSTOP), two API processes', () =
   let apis: { url: string; process: SpawnedProcess }[] = [];
 
   const spawnApi = async () => {
-    const port = await freePort();
-    const api = spawnEntry('apps/api/main.js', {
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
+    const api = await spawnApiProcess({
+      ...UNREACHABLE_PARTS,
       LOG_FLUSH_MS: '0',
-      THIRD_PARTY_API_ENDPOINT: 'http://127.0.0.1:9/api/RandomNumber',
-      SECRET_THIRD_PARTY_API_KEY: 'unused',
-      AZURE_STORAGE_CONNECTION_STRING:
-        'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=' +
-        Buffer.from('not-a-real-key').toString('base64') +
-        ';QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;',
       THROTTLE_STORE: 'redis',
       VERIFY_ATTEMPT_STORE: 'redis',
       REDIS_URL: redis.url,
       REDIS_COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS),
       THROTTLE_LIMIT: '100000',
     });
-    spawned.push(api);
-    await api.waitFor(/API listening/);
-    await api.waitFor(/Redis connected/);
-    return { url: `http://127.0.0.1:${port}`, process: api };
+    spawned.push(api.process);
+    await api.process.waitFor(/Redis connected/);
+    return api;
   };
 
   beforeAll(async () => {

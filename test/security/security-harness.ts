@@ -43,9 +43,6 @@ export class SecurityParts {
   /** The environment of an API process against these parts; `store` picks the attempt budget's store. */
   env(store: BudgetStore, extra: Record<string, string> = {}): Record<string, string> {
     return {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      HOST: '127.0.0.1',
       THIRD_PARTY_API_ENDPOINT: this.numbers.url,
       SECRET_THIRD_PARTY_API_KEY: this.numbers.validKey,
       AZURE_STORAGE_CONNECTION_STRING: this.azurite.connectionString,
@@ -70,11 +67,9 @@ export class SecurityParts {
   async spawnApis(count: number, env: Record<string, string>): Promise<string[]> {
     return Promise.all(
       Array.from({ length: count }, async () => {
-        const port = await freePort();
-        const api = spawnEntry('apps/api/main.js', { ...env, PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}` });
-        this.spawned.push(api);
-        await api.waitFor(/API listening/, 30_000);
-        return `http://127.0.0.1:${port}`;
+        const api = await spawnApiProcess(env);
+        this.spawned.push(api.process);
+        return api.url;
       }),
     );
   }
@@ -110,6 +105,30 @@ export class SecurityParts {
       3600,
     );
   }
+}
+
+/**
+ * Storage and the number API at a closed port: never contacted at boot, so an API process needs
+ * nothing else running (tests of its edge, its limits, its Redis use).
+ */
+export const UNREACHABLE_PARTS: Readonly<Record<string, string>> = {
+  THIRD_PARTY_API_ENDPOINT: 'http://127.0.0.1:9/api/RandomNumber',
+  SECRET_THIRD_PARTY_API_KEY: 'unused',
+  AZURE_STORAGE_CONNECTION_STRING:
+    'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=' +
+    Buffer.from('not-a-real-key').toString('base64') +
+    ';QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;',
+};
+
+/** One API process (node dist/apps/api/main.js) on a free port with exactly `env` (plus HOST, PORT, PUBLIC_BASE_URL), once it listens. */
+export async function spawnApiProcess(env: Record<string, string>): Promise<{ url: string; port: number; process: SpawnedProcess }> {
+  const port = await freePort();
+  const process = spawnEntry('apps/api/main.js', { NODE_ENV: 'test', LOG_LEVEL: 'info', ...env, HOST: '127.0.0.1', PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}` });
+  await process.waitFor(/API listening/, 30_000).catch((error: unknown) => {
+    process.kill('SIGKILL');
+    throw error;
+  });
+  return { url: `http://127.0.0.1:${port}`, port, process };
 }
 
 /** A client of the API: its address (the ingress's X-Forwarded-For entry) and, if signed in, its token. */
