@@ -57,14 +57,17 @@ describe.each([
     expect(numbers.connections).toBe(connections + 1);
   });
 
-  (keepAliveMs < 1_000 ? it : it.skip)('the client retires idle sockets before the server closes them', async () => {
-    expect(await getcode()).toEqual({ status: 200 });
-    const idleCloses = numbers.idleCloses;
-    await sleep(1_500);
-    expect(numbers.openConnections).toBe(0);
-    expect(numbers.idleCloses).toBe(idleCloses);
-    expect(await getcode()).toEqual({ status: 200 });
-  });
+  // Only where the client's idle time is below the server's (the other case is the retry alone).
+  if (keepAliveMs < 1_000) {
+    it('the client retires idle sockets before the server closes them', async () => {
+      expect(await getcode()).toEqual({ status: 200 });
+      const idleCloses = numbers.idleCloses;
+      await sleep(1_500);
+      expect(numbers.openConnections).toBe(0);
+      expect(numbers.idleCloses).toBe(idleCloses);
+      expect(await getcode()).toEqual({ status: 200 });
+    });
+  }
 
   it('under load after idle pauses: bursts of 40 getcodes after pauses around the server’s idle close, every getcode answered 200', async () => {
     let requests = 0;
