@@ -19,8 +19,8 @@ export class AuthController {
   @Public()
   @Get('login')
   @ApiExcludeEndpoint()
-  async start(@Query('returnTo') returnTo: unknown, @Res() res: Response): Promise<void> {
-    send(res, await this.login.start(returnTo));
+  async start(@Query('returnTo') returnTo: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    send(res, await this.login.start(returnTo, { cookies: requestCookies(req) }));
   }
 
   @Public()
@@ -28,10 +28,11 @@ export class AuthController {
   @ApiExcludeEndpoint()
   @HtmlPage(signInProblemPage)
   async callback(@Req() req: Request, @Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
-    const spent = this.login.spentAttempt(query);
+    const browser = { cookies: requestCookies(req) };
+    const spent = await this.login.spentAttempt(query, browser);
     if (spent) setCookies(res, [spent]); // whatever the outcome: an attempt is used once
     const search = new URL(req.originalUrl, 'http://x').search;
-    send(res, await this.login.callback(query, search, { cookies: requestCookies(req) }));
+    send(res, await this.login.callback(query, search, browser));
   }
 
   /** A confirmation page: a cross-site link or top-level navigation to this URL ends nothing. */

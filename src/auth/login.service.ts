@@ -1,14 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../common/app-error.js';
 import { AuthConfig } from './auth.config.js';
-import { AuthCookies, type CookieChange } from './auth-cookies.js';
+import { AuthCookies, LOGIN_SLOTS, type CookieChange } from './auth-cookies.js';
 import { AuthDisabledError, LoginFailedError, LogoutTokenInvalidError } from './auth.errors.js';
 import { recordLogin } from './auth.metrics.js';
 import { safeReturnTo } from './return-to.js';
 import { BearerConfig } from './bearer/bearer.config.js';
 import { OidcClient } from './oidc/oidc-client.js';
 import { OidcConfig } from './oidc/oidc.config.js';
-import { LoginTransactions } from './sessions/login-transactions.js';
+import { chooseSlot, type LoginTransaction, LoginTransactions } from './sessions/login-transactions.js';
 import { LogoutClaims } from './sessions/logout-claims.js';
 import { SessionsConfig } from './sessions/sessions.config.js';
 import { SessionsService } from './sessions/sessions.service.js';
@@ -53,9 +53,13 @@ export class LoginService {
 
   private readonly postLogoutRedirectUri: string;
 
-  /** /auth/login: a new attempt sealed into its own cookie, and the IdP's authorization URL. */
-  async start(returnTo: unknown): Promise<LoginAnswer> {
+  /**
+   * /auth/login: a new attempt sealed into one of the browser's LOGIN_SLOTS login cookies (a free
+   * one, else the oldest attempt's), and the IdP's authorization URL.
+   */
+  async start(returnTo: unknown, request: BrowserRequest): Promise<LoginAnswer> {
     this.assertEnabled();
+    const slot = chooseSlot(await this.pendingAttempts(request));
     const start = await this.oidc.startLogin();
     const tx = await this.transactions.seal({
       state: start.state,
@@ -63,7 +67,7 @@ export class LoginService {
       codeVerifier: start.codeVerifier,
       returnTo: safeReturnTo(returnTo, this.idp.publicBaseUrl),
     });
-    return { redirect: start.url, cookies: [this.cookies.transaction(start.state, tx)] };
+    return { redirect: start.url, cookies: [this.cookies.transaction(slot, tx)] };
   }
 
   /**
@@ -84,14 +88,28 @@ export class LoginService {
     }
   }
 
-  /** The attempt cookie a callback spends, whatever its outcome (undefined without a state). */
-  spentAttempt(query: Record<string, unknown>): CookieChange | undefined {
-    return typeof query.state === 'string' && query.state ? this.cookies.clearTransaction(query.state) : undefined;
+  /** The attempt cookie a callback spends, whatever its outcome (undefined without a state, or none matching it). */
+  async spentAttempt(query: Record<string, unknown>, request: BrowserRequest): Promise<CookieChange | undefined> {
+    if (typeof query.state !== 'string' || !query.state) return undefined;
+    const found = await this.attemptFor(query.state, request).catch(() => undefined);
+    return found ? this.cookies.clearTransaction(found.slot) : undefined;
+  }
+
+  /** The attempts the browser's login cookies hold, by slot (undefined: empty, expired, forged or foreign). */
+  private pendingAttempts(request: BrowserRequest): Promise<Array<LoginTransaction | undefined>> {
+    return Promise.all(Array.from({ length: LOGIN_SLOTS }, (_, slot) => this.transactions.open(request.cookies[this.cookies.transactionName(slot)])));
+  }
+
+  /** The browser's attempt `state` names, and its slot. */
+  private async attemptFor(state: string, request: BrowserRequest): Promise<{ slot: number; tx: LoginTransaction } | undefined> {
+    const pending = await this.pendingAttempts(request);
+    const slot = pending.findIndex((tx) => tx?.state === state);
+    return slot < 0 ? undefined : { slot, tx: pending[slot]! };
   }
 
   private async signIn(query: Record<string, unknown>, callbackSearch: string, request: BrowserRequest): Promise<LoginAnswer> {
     const state = typeof query.state === 'string' ? query.state : '';
-    const tx = state ? await this.transactions.open(request.cookies[this.cookies.transactionName(state)]) : undefined;
+    const tx = state ? (await this.attemptFor(state, request))?.tx : undefined;
     const known = tx !== undefined && tx.state === state;
     if (typeof query.error === 'string') {
       // Only the IdP's answer to a login this browser started may put words on the page: without

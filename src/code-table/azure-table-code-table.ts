@@ -1,10 +1,11 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import type { TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
 import { createTableClient } from '../azure/storage-clients.js';
 import { describeStorageFailure } from '../azure/storage-failure.js';
-import { CodeTable, sameOwner, TABLE_CODE_PATTERN, type ActivationOutcome, type CodeIssuance, type CodeOwner, type ExpiryOutcome, type IssueOutcome } from './code-table.js';
+import { CodeTable, sameOwner, TABLE_CODE_PATTERN, type ActivationOutcome, type CodeIssuance, type CodeOwner, type ConsumeOutcome, type ExpiryOutcome, type IssueOutcome } from './code-table.js';
 import { CodeTableConfig } from './code-table.config.js';
 import {
+  BUDGET_ROW_KEY,
   type CodeRow,
   type CodeState,
   isLive,
@@ -149,17 +150,20 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
     });
   }
 
-  async consume(code: string, now: Date, caller?: CodeOwner): Promise<boolean> {
-    if (!TABLE_CODE_PATTERN.test(code)) return false;
+  async consume(code: string, now: Date, caller?: CodeOwner): Promise<ConsumeOutcome> {
+    if (!TABLE_CODE_PATTERN.test(code)) return 'no-match';
     return onCodeTable(async () => {
       const existing = await this.read(code);
-      if (!existing || !isLive(existing.row, now)) return false;
+      if (!existing) return 'no-match';
       const owner = ownerOfRow(existing.row);
+      const callersOwn = owner !== undefined && caller !== undefined && sameOwner(owner, caller);
+      // A bound code verifies only for its owner; anyone else's check is a wrong guess.
+      if (owner && !callersOwn) return 'no-match';
+      if (!isLive(existing.row, now)) return callersOwn ? 'own-spent' : 'no-match';
       if (owner) {
-        // Bound: only its owner, and only while it is one of the owner's outstanding codes.
-        if (!caller || !sameOwner(owner, caller)) return false;
+        // ...and only while it is one of the owner's outstanding codes (a replaced one is spent).
         const list = await this.readOwner(owner);
-        if (!list?.outstanding.some((o) => o.code === code && o.issuedAt === existing.row.issuedAt)) return false;
+        if (!list?.outstanding.some((o) => o.code === code && o.issuedAt === existing.row.issuedAt)) return 'own-spent';
       }
       try {
         await this.client.updateEntity(
@@ -169,7 +173,7 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
         );
       } catch (error) {
         // Someone else changed the row since we read it (a concurrent verify consumed it): not ours.
-        if (hasStatus(error, 412, 404)) return false;
+        if (hasStatus(error, 412, 404)) return callersOwn ? 'own-spent' : 'no-match';
         throw error;
       }
       if (owner) {
@@ -179,7 +183,16 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
           this.logger.warn(`Could not drop a used code from its owner's list: ${describeStorageFailure(error)}`),
         );
       }
-      return true;
+      return 'consumed';
+    });
+  }
+
+  async outstanding(owner: CodeOwner, now: Date): Promise<CodeIssuance[]> {
+    return onCodeTable(async () => {
+      const list = await this.readOwner(owner);
+      return (list?.outstanding ?? [])
+        .filter((o) => Date.parse(o.expiresAt) > now.getTime())
+        .map((o) => ({ code: o.code, issuedAt: new Date(o.issuedAt), expiresAt: new Date(o.expiresAt), owner }));
     });
   }
 
@@ -188,6 +201,36 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
     return onCodeTable(async () => {
       const existing = await this.read(code);
       return existing !== undefined && isLive(existing.row, now) && ownerOfRow(existing.row) === undefined;
+    });
+  }
+
+  async sweepExpired(before: Date): Promise<number> {
+    const cutoff = before.toISOString();
+    return onCodeTable(async () => {
+      let n = 0;
+      const remove = async (row: { partitionKey?: string; rowKey?: string; etag: string }) => {
+        try {
+          await this.client.deleteEntity(row.partitionKey!, row.rowKey!, { etag: row.etag });
+          n++;
+        } catch (error) {
+          if (!hasStatus(error, 404, 412)) throw error; // gone, or changed since read (renewed): leave it
+        }
+      };
+      // Codes and attempt budgets carry their end as `expiresAt` (ISO-8601 UTC, so strings compare as times).
+      for await (const row of this.client.listEntities({ queryOptions: { filter: odata`expiresAt lt ${cutoff}`, select: ['PartitionKey', 'RowKey'] } })) {
+        await remove(row);
+      }
+      // An owner's list lives as long as its latest code.
+      for await (const row of this.client.listEntities<OwnerRow>({ queryOptions: { filter: odata`PartitionKey ge 'owner~' and PartitionKey lt 'owner~~'` } })) {
+        if (parseOutstanding(row.outstanding).every((o) => o.expiresAt < cutoff)) await remove(row);
+      }
+      // The per-guess rows of the budget this one replaced (RowKey failure~… and lock).
+      for await (const row of this.client.listEntities({
+        queryOptions: { filter: odata`PartitionKey ge 'attempts~' and PartitionKey lt 'attempts~~' and RowKey ne ${BUDGET_ROW_KEY}`, select: ['PartitionKey', 'RowKey'] },
+      })) {
+        await remove(row);
+      }
+      return n;
     });
   }
 

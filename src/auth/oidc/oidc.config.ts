@@ -120,8 +120,15 @@ export const oidcConfigSection = defineConfigSection(
       redirectUri: new URL('/auth/callback', runtime.publicBaseUrl).toString(),
     } satisfies OidcConfig);
   },
-  { reads: [authConfigSection, runtimeConfigSection], checks: [presetProblems] },
+  { reads: [authConfigSection, runtimeConfigSection], checks: [presetProblems, plainHttpProblems] },
 );
+
+/** Plain-http IdP endpoints only outside production (tokens and codes would cross the network in clear). */
+function plainHttpProblems(_oidc: OidcConfig, config: ConfigReader, v: OidcVariables): string[] {
+  return config.get(runtimeConfigSection).isProduction && v.OIDC_ALLOW_HTTP === true
+    ? ['OIDC_ALLOW_HTTP: true is refused when NODE_ENV=production (codes and tokens would travel over plain HTTP)']
+    : [];
+}
 
 /** What each preset needs; only once sign-in is on. */
 function presetProblems(oidc: OidcConfig, config: ConfigReader, v: OidcVariables): string[] {

@@ -48,6 +48,14 @@ export class MemorySessionStore extends SessionStore {
     return true;
   }
 
+  override async sweepExpired(): Promise<number> {
+    const now = this.clock.now();
+    let n = 0;
+    for (const [id, row] of this.sessions) if (sessionDeadline(row.session) <= now && this.sessions.delete(id)) n++;
+    for (const [key, until] of this.claims) if (until <= now && this.claims.delete(key)) n++;
+    return n;
+  }
+
   private live(id: string): { session: StoredSession; version: number } | undefined {
     const row = this.sessions.get(id);
     if (row && sessionDeadline(row.session) <= this.clock.now()) {

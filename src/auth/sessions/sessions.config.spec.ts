@@ -20,6 +20,7 @@ describe('sessions config', () => {
       sessionTable: 'sessions',
       sessionTableUrl: undefined,
       storageConnectionString: undefined,
+      sweepIntervalMs: 3_600_000,
       sessionTtlSeconds: 8 * 3600,
       sessionSecretName: 'session-secret',
       sessionCacheMs: 0,
@@ -34,7 +35,7 @@ describe('sessions config', () => {
 
   it('the cookie is __Host- and Secure over HTTPS, Secure in production, a name that is set wins', () => {
     expect(derive({}, 'https://app.example.com')).toMatchObject({ cookieName: '__Host-app_session', cookieSecure: true });
-    expect(derive({}, 'http://localhost:3000', true)).toMatchObject({ cookieName: 'app_session', cookieSecure: true });
+    expect(derive({ AUTH_COOKIE_NAME: 'sid' }, 'https://app.example.com', true)).toMatchObject({ cookieName: 'sid', cookieSecure: true });
     expect(derive({ AUTH_COOKIE_NAME: 'sid', AUTH_COOKIE_SECURE: 'false' }, 'https://app.example.com')).toMatchObject({ cookieName: 'sid', cookieSecure: false });
   });
 

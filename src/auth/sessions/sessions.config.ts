@@ -16,6 +16,8 @@ export class SessionsConfig {
   readonly sessionTableUrl?: string;
   /** The storage account's connection string (the storage account section's), for the table store. */
   readonly storageConnectionString?: string;
+  /** How often ended sessions and logout-token claims are deleted from the store (STORAGE_SWEEP_INTERVAL_SECONDS). */
+  readonly sweepIntervalMs!: number;
   readonly sessionTtlSeconds!: number;
   readonly sessionSecretName!: string;
   /**
@@ -62,6 +64,7 @@ export const sessionsConfigSection = defineConfigSection(
       sessionTable: v.AUTH_SESSION_TABLE,
       sessionTableUrl: v.AUTH_SESSION_TABLE_URL,
       storageConnectionString: config.get(storageAccountConfigSection).connectionString,
+      sweepIntervalMs: config.get(storageAccountConfigSection).sweepIntervalMs,
       sessionTtlSeconds: v.AUTH_SESSION_TTL_SECONDS,
       sessionSecretName: v.AUTH_SESSION_SECRET_NAME,
       sessionCacheMs: v.AUTH_SESSION_CACHE_MS,

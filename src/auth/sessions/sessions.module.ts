@@ -1,4 +1,5 @@
-import { Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { everyInterval } from '../../common/periodic-task.js';
 import { Clock, ClockModule } from '../../common/clock.js';
 import { RuntimeConfig } from '../../config/runtime.config.js';
 import { RedisConnection } from '../../redis/redis-connection.js';
@@ -36,6 +37,9 @@ export function sessionSecretProblem(value: string): string | undefined {
   exports: [SessionsService, LoginTransactions, LogoutClaims, SessionStore],
 })
 export class SessionsModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Sessions');
+  private stopSweeping?: () => void;
+
   constructor(
     private readonly config: SessionsConfig,
     private readonly runtime: RuntimeConfig,
@@ -49,9 +53,20 @@ export class SessionsModule implements OnApplicationBootstrap, OnApplicationShut
     // short session secret is refused at first read: readiness stays down and logins fail with
     // SECRET_UNUSABLE until the store holds a strong one.
     this.secrets.require(this.config.sessionSecretName, this.runtime.isProduction ? sessionSecretProblem : undefined);
+    // Every shared row has a lifetime: ended sessions and spent logout-token claims are deleted.
+    this.stopSweeping = everyInterval(
+      this.config.sweepIntervalMs,
+      async () => {
+        const swept = await this.store.sweepExpired();
+        if (swept) this.logger.log(`Swept ${swept} ended session(s) and logout-token claim(s) from the ${this.store.kind} store`);
+      },
+      this.logger,
+      'Sweeping ended sessions',
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopSweeping?.();
     await this.store.close();
   }
 }

@@ -157,6 +157,35 @@ export class TableSessionStore extends SessionStore {
     return n;
   }
 
+  /**
+   * Table Storage has no TTL: claims past `expiresAt` and sessions past their deadline (absolute or
+   * idle) are deleted here, each under the ETag it was read with (a session renewed meanwhile stays).
+   */
+  override async sweepExpired(): Promise<number> {
+    await this.ensureTable();
+    const now = this.clock.now();
+    const ended = [
+      odata`PartitionKey eq ${CLAIMS} and expiresAt lt ${now}`,
+      odata`PartitionKey eq ${PARTITION} and (expiresAt lt ${now} or (idleExpiresAt gt 0 and idleExpiresAt lt ${now}))`,
+    ];
+    let n = 0;
+    try {
+      for (const filter of ended) {
+        for await (const row of this.table.listEntities({ queryOptions: { filter, select: ['PartitionKey', 'RowKey'] } })) {
+          try {
+            await this.table.deleteEntity(row.partitionKey!, row.rowKey!, { etag: row.etag });
+            n++;
+          } catch (error) {
+            if (!(error instanceof RestError && (error.statusCode === 404 || error.statusCode === 412))) throw error;
+          }
+        }
+      }
+    } catch (error) {
+      throw this.unavailable('sweep', error);
+    }
+    return n;
+  }
+
   private unavailable(action: string, error: unknown): SessionStoreUnavailableError {
     const reason = `session table ${action} failed: ${error instanceof RestError ? `${error.statusCode ?? error.code}` : (error as Error).message}`;
     this.logger.warn(reason);
