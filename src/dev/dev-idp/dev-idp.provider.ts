@@ -53,6 +53,8 @@ export interface DevIdpOptions {
   rotateRefreshToken?: boolean;
   /** Signing keys (private JWKs with kid); generated when absent. */
   keys?: JWK[];
+  /** RFC 7009 revocation endpoint (default on, as Keycloak; off: like Entra, which has none). */
+  revocation?: boolean;
   /** Audiences the app may exchange its tokens for (RFC 8693 and on-behalf-of); default the demo services'. */
   exchangeAudiences?: readonly string[];
 }
@@ -138,7 +140,7 @@ if(!left)go();setTimeout(go,3000);</script></body></html>`;
       },
       backchannelLogout: { enabled: true },
       introspection: { enabled: true },
-      revocation: { enabled: true },
+      revocation: { enabled: options.revocation ?? true },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => API_RESOURCE,

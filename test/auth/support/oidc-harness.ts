@@ -127,9 +127,14 @@ export async function logoutContinuation(res: Response): Promise<URL> {
  * callback URL the IdP redirected to, so a test can tamper with it or call it.
  */
 export async function loginUntilCallback(browser: HttpBrowser, appUrl: string, returnTo = '/'): Promise<string> {
+  return loginUntilCallbackFrom(browser, appUrl, `${appUrl}/auth/login?returnTo=${encodeURIComponent(returnTo)}`);
+}
+
+/** As loginUntilCallback, from any URL that starts a login (`/auth/start?rd=…`, a proxied page). */
+export async function loginUntilCallbackFrom(browser: HttpBrowser, appUrl: string, startUrl: string): Promise<string> {
   const appOrigin = new URL(appUrl).origin;
   const isCallback = (u: URL) => u.origin === appOrigin && u.pathname === '/auth/callback';
-  let { res, url } = await browser.follow(`${appUrl}/auth/login?returnTo=${encodeURIComponent(returnTo)}`, isCallback);
+  let { res, url } = await browser.follow(startUrl, isCallback);
   if (!isCallback(new URL(url))) {
     const html = await res.text();
     ({ url } = await browserSubmit(browser, url, html, isCallback));
