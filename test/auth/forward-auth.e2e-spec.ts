@@ -77,7 +77,7 @@ describe('forward auth: /auth/verify and /auth/start', () => {
     });
 
     it('no valid session: 401 and never a redirect (JSON for API clients)', async () => {
-      for (const headers of [{}, withCookie('forged'), { accept: 'application/json' }]) {
+      for (const headers of [{}, withCookie('forged'), { accept: 'application/json' }] as Array<Record<string, string>>) {
         const answer = await verify('', headers);
         expect(answer.status).toBe(401);
         expect(answer.headers.get('location')).toBeNull();
