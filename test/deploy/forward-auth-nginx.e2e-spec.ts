@@ -1,0 +1,148 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingHttpHeaders, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
+import { DEMO_USER } from '../../src/dev/dev-idp/dev-idp.provider.js';
+import { createStandinServer, type StandinCaller } from '../../src/dev/standin-service/standin-service.server.js';
+import { SessionsService } from '../../src/auth/sessions/sessions.service.js';
+import { freePort, startAuthApp, startTestIdp, type AuthApp } from '../auth/support/oidc-harness.js';
+import { startNginx, type NginxHandle } from '../support/nginx.js';
+import { REPO_ROOT } from '../support/processes.js';
+import { VirtualHostBrowser, type VirtualHostResponse } from '../support/virtual-host-browser.js';
+
+const TEMPLATE = readFileSync(join(REPO_ROOT, 'deploy', 'nginx', 'forward-auth.conf.template'), 'utf8');
+
+/**
+ * deploy/nginx/forward-auth.conf.template, as shipped, in REAL nginx (Debian's, with auth_request)
+ * in front of the real API and the details stand-in: the app at app.example.test, the service at
+ * details.example.test, one port, name-based virtual hosts.
+ */
+describe('the nginx forward-auth recipe (deploy/nginx) with real nginx, the API and a service', () => {
+  let idp: RunningDevIdp;
+  let app: AuthApp;
+  let service: Server;
+  let nginx: NginxHandle;
+  let appHost = '';
+  let serviceHost = '';
+  const received: IncomingHttpHeaders[] = [];
+
+  beforeAll(async () => {
+    const [nginxPort, apiPort] = [await freePort(), await freePort()];
+    appHost = `app.example.test:${nginxPort}`;
+    serviceHost = `details.example.test:${nginxPort}`;
+    idp = await startTestIdp([`http://${appHost}`]);
+    app = await startAuthApp(apiPort, {
+      AUTH_PROVIDER: 'dev',
+      OIDC_ISSUER_URL: idp.issuer,
+      AUTH_SESSION_STORE: 'memory',
+      PUBLIC_BASE_URL: `http://${appHost}`,
+      AUTH_COOKIE_DOMAIN: 'example.test',
+      AUTH_REDIRECT_ALLOWED_HOSTS: `details.example.test:${nginxPort}`,
+      AUTH_VERIFY_AUDIENCES: 'details-api',
+    });
+    service = createStandinServer({ service: 'details', audience: 'details-api', issuer: idp.issuer, answer: (id) => ({ id, author: 'William Shakespeare' }) });
+    service.prependListener('request', (req) => received.push(req.headers));
+    await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
+    nginx = await startNginx({
+      template: TEMPLATE,
+      port: nginxPort,
+      vars: {
+        APP_HOST: 'app.example.test',
+        APP_URL: `http://${appHost}`,
+        API_UPSTREAM: `http://127.0.0.1:${apiPort}`,
+        SERVICE_HOST: 'details.example.test',
+        SERVICE_UPSTREAM: `http://127.0.0.1:${(service.address() as AddressInfo).port}`,
+        SERVICE_AUDIENCE: 'details-api',
+      },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await nginx?.stop();
+    await app?.close();
+    await idp?.close();
+    service?.closeAllConnections();
+    await new Promise((resolve) => service?.close(resolve));
+  });
+
+  beforeEach(() => {
+    received.length = 0;
+  });
+
+  /** Logs in from a page of the service, through nginx's @login and the app's /auth/start, and returns where the browser ends up. */
+  async function signInFrom(browser: VirtualHostBrowser, page: string): Promise<VirtualHostResponse> {
+    const isForm = (u: URL) => u.origin === idp.issuer && u.pathname.startsWith('/interaction/');
+    const atIdp = await browser.follow(page, isForm);
+    const form = await browser.request(atIdp.url);
+    const action = /<form method="post" action="([^"]+)"/.exec(form.body)?.[1];
+    if (!action) throw new Error(`no login form: ${browser.visited.join('\n')}`);
+    return browser.follow(new URL(action, atIdp.url).href, undefined, { form: { username: DEMO_USER.username, password: DEMO_USER.password } });
+  }
+
+  const callerOf = (res: VirtualHostResponse) => (JSON.parse(res.body) as { caller: StandinCaller }).caller;
+
+  it('a page of the service leads to the login and back to that exact page; the service gets X-Auth-Request-User and a token for its own audience', async () => {
+    const browser = new VirtualHostBrowser('.example.test', nginx.port);
+    const page = `http://${serviceHost}/details/7?view=full&lang=en`;
+    const first = await browser.request(page, { headers: { accept: 'application/json' } });
+    expect(first.status).toBe(302);
+    expect(first.headers.location).toBe(`http://${appHost}/auth/start?rd=http://${serviceHost}/details/7?view=full&lang=en`);
+
+    const landed = await signInFrom(browser, page);
+    expect(landed.url).toBe(page);
+    expect(landed.status).toBe(200);
+    const caller = callerOf(landed);
+    expect(caller).toMatchObject({ sub: DEMO_USER.sub, aud: ['details-api'], forwardedUser: DEMO_USER.sub });
+    // The session cookie is the parent domain's (AUTH_COOKIE_DOMAIN), and nginx keeps it from the service.
+    expect(browser.cookieNames('details.example.test')).toContain('app_session');
+    expect(String(received.at(-1)?.cookie ?? '')).not.toContain('app_session');
+    expect(received.at(-1)).toMatchObject({ 'x-auth-request-email': DEMO_USER.email, 'x-auth-request-groups': DEMO_USER.roles.join(','), 'x-auth-request-preferred-username': DEMO_USER.username });
+  }, 60_000);
+
+  it('?allowed_roles (the recipe’s /admin/): 403 for a user without the role, the service never called', async () => {
+    const browser = new VirtualHostBrowser('.example.test', nginx.port);
+    await signInFrom(browser, `http://${serviceHost}/details/1`);
+    received.length = 0;
+    expect((await browser.request(`http://${serviceHost}/admin/settings`)).status).toBe(403);
+    expect(received).toHaveLength(0);
+  }, 60_000);
+
+  it('API clients: a Bearer token through the proxy is accepted, and the service gets a token exchanged for it, not the client’s', async () => {
+    const browser = new VirtualHostBrowser('.example.test', nginx.port);
+    await signInFrom(browser, `http://${serviceHost}/details/1`);
+    // The user's own access token (audience: this API), as an API client would hold it.
+    const session = await firstSession(browser);
+    const api = new VirtualHostBrowser('.example.test', nginx.port);
+    const answer = await api.request(`http://${serviceHost}/details/3`, { headers: { authorization: `Bearer ${session.accessToken}`, accept: 'application/json', 'x-auth-request-user': 'mallory' } });
+    expect(answer.status).toBe(200);
+    const token = /^Bearer (\S+)$/.exec(String(received.at(-1)?.authorization))![1]!;
+    expect(token).not.toBe(session.accessToken);
+    expect((await jwtVerify(token, createRemoteJWKSet(new URL(`${idp.issuer}/jwks`)), { issuer: idp.issuer, audience: 'details-api' })).payload.sub).toBe(DEMO_USER.sub);
+    expect(callerOf(answer).forwardedUser).toBe(DEMO_USER.sub); // never the client's "mallory"
+    // A bad token: 401, which the recipe turns into the login redirect.
+    expect((await api.request(`http://${serviceHost}/details/3`, { headers: { authorization: 'Bearer nope' } })).status).toBe(302);
+  }, 60_000);
+
+  it('a POST with a body: nginx’s subrequest is a bodiless GET and still decides', async () => {
+    const browser = new VirtualHostBrowser('.example.test', nginx.port);
+    await signInFrom(browser, `http://${serviceHost}/details/1`);
+    const post = await browser.request(`http://${serviceHost}/details/4`, { method: 'POST', body: 'form=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(post.status).toBe(404); // the stand-in answers only GET: the request got through auth to it
+    expect(received.at(-1)?.['x-auth-request-user']).toBe(DEMO_USER.sub);
+  }, 60_000);
+
+  it('the app’s own host does not expose /auth/verify (it would hand a browser the exchanged token)', async () => {
+    const browser = new VirtualHostBrowser('.example.test', nginx.port);
+    expect((await browser.request(`http://${appHost}/auth/verify?audience=details-api`)).status).toBe(404);
+    expect((await browser.request(`http://${appHost}/auth/verify/x`)).status).toBe(404);
+    expect((await browser.request(`http://${appHost}/`)).status).toBe(200);
+  });
+
+  /** The session the browser's cookie names (read from the app: the API never hands tokens out). */
+  async function firstSession(browser: VirtualHostBrowser) {
+    expect((await browser.request(`http://${appHost}/auth/me`)).status).toBe(200);
+    return (await app.app.get(SessionsService).fromCookie(browser.cookieValue('app.example.test', 'app_session')))!;
+  }
+});
