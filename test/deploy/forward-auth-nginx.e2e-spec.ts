@@ -11,6 +11,12 @@ import { freePort, startAuthApp, startTestIdp, type AuthApp } from '../auth/supp
 import { startNginx, type NginxHandle } from '../support/nginx.js';
 import { REPO_ROOT } from '../support/processes.js';
 import { VirtualHostBrowser, type VirtualHostResponse } from '../support/virtual-host-browser.js';
+import { parseAllDocuments } from 'yaml';
+import { loadConfig } from '../../src/config/load-config.js';
+import { forwardAuthConfigSection } from '../../src/auth/forward-auth/forward-auth.config.js';
+import { sessionsConfigSection } from '../../src/auth/sessions/sessions.config.js';
+import { AUTH_REQUEST_HEADERS } from '../../src/auth/forward-auth/forward-auth.service.js';
+import { appContainers, renderKustomization } from './support/deploy-files.js';
 
 const TEMPLATE = readFileSync(join(REPO_ROOT, 'deploy', 'nginx', 'forward-auth.conf.template'), 'utf8');
 
@@ -145,4 +151,46 @@ describe('the nginx forward-auth recipe (deploy/nginx) with real nginx, the API 
     expect((await browser.request(`http://${appHost}/auth/me`)).status).toBe(200);
     return (await app.app.get(SessionsService).fromCookie(browser.cookieValue('app.example.test', 'app_session')))!;
   }
+});
+
+/** The other recipes, read as their controllers would: the same endpoint, headers and app settings as the nginx one. */
+describe('the ingress-nginx and Traefik forward-auth recipes', () => {
+  const headers = [...Object.values(AUTH_REQUEST_HEADERS), 'Authorization'];
+
+  it('the local overlay protects whoami with ingress-nginx annotations the app’s own config agrees with', () => {
+    const overlay = join(REPO_ROOT, 'deploy', 'k8s', 'overlays', 'local');
+    const rendered = renderKustomization(overlay);
+    const namespace = (parseAllDocuments(readFileSync(join(overlay, 'kustomization.yaml'), 'utf8'))[0]!.toJS() as { namespace: string }).namespace;
+    const ingress = rendered.objects.find((o) => o.kind === 'Ingress' && o.metadata.name === 'whoami')!;
+    const annotations = ingress.metadata.annotations!;
+    const authUrl = new URL(annotations['nginx.ingress.kubernetes.io/auth-url']!);
+    expect(authUrl.host).toBe(`api.${namespace}.svc.cluster.local`);
+    expect(authUrl.pathname).toBe('/auth/verify');
+    expect(annotations['nginx.ingress.kubernetes.io/auth-response-headers']!.split(',')).toEqual(headers);
+    const api = appContainers(rendered).find((c) => c.entry === 'dist/apps/api/main.bundle.js')!;
+    const config = loadConfig(api.env, [forwardAuthConfigSection, sessionsConfigSection]);
+    const publicBase = config.get(forwardAuthConfigSection).publicBaseUrl;
+    expect(annotations['nginx.ingress.kubernetes.io/auth-signin']).toBe(new URL('/auth/start', publicBase).href);
+    const host = ingress.spec.rules[0].host as string;
+    // ingress-nginx's ?rd= (scheme and host raw, the rest encoded) names an allowed return target.
+    expect(config.get(forwardAuthConfigSection).redirectTargets.absolute(`http://${host}/some/page?x=1`)).toBe(`http://${host}/some/page?x=1`);
+    expect(host.endsWith(`.${config.get(sessionsConfigSection).cookieDomain}`)).toBe(true);
+  });
+
+  it('Traefik: ForwardAuth middlewares ask /auth/verify in the cluster and copy oauth2-proxy’s headers and the exchanged token', () => {
+    const docs = parseAllDocuments(readFileSync(join(REPO_ROOT, 'deploy', 'traefik', 'forward-auth.yaml'), 'utf8')).map((d) => d.toJS() as { kind: string; spec: any }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const middlewares = docs.filter((d) => d.kind === 'Middleware');
+    expect(middlewares.length).toBe(2);
+    for (const m of middlewares) {
+      const address = new URL(m.spec.forwardAuth.address);
+      expect(address.pathname).toBe('/auth/verify');
+      expect(address.hostname.endsWith('.svc.cluster.local')).toBe(true);
+      expect(m.spec.forwardAuth.trustForwardHeader).toBe(false);
+      expect(m.spec.forwardAuth.authResponseHeaders).toContain('Authorization');
+      expect(headers).toEqual(expect.arrayContaining(m.spec.forwardAuth.authResponseHeaders));
+    }
+    expect(middlewares[0]!.spec.forwardAuth.authResponseHeaders).toEqual(headers);
+    const route = docs.find((d) => d.kind === 'IngressRoute')!;
+    expect(route.spec.routes.flatMap((r: { middlewares: Array<{ name: string }> }) => r.middlewares.map((x) => x.name)).sort()).toEqual(middlewares.map((m) => (m as unknown as { metadata: { name: string } }).metadata.name).sort());
+  });
 });

@@ -143,6 +143,9 @@ describe('rdFromQuery', () => {
     ['rd=https%3A%2F%2Fa.example.test%2Fx%3Fy%3D1%26z%3D2', 'https://a.example.test/x?y=1&z=2'],
     ['rd=https://a.example.test/x?y=1&z=2', 'https://a.example.test/x?y=1&z=2'], // nginx's $request_uri, unencoded
     ['foo=1&rd=http://a.example.test/x?y=1', 'http://a.example.test/x?y=1'],
+    ['rd=https://a.example.test/files/a%20b?q=%26', 'https://a.example.test/files/a%20b?q=%26'], // raw: its own escapes kept
+    ['rd=https://a.example.test%2Fx%3Fy%3D1%26z%3D2', 'https://a.example.test/x?y=1&z=2'], // ingress-nginx's $escaped_request_uri
+    ['rd=https://a.example.test', 'https://a.example.test'],
     ['rd=%2Fprofile', '/profile'],
     ['xrd=https://evil.example/', undefined],
     ['', undefined],

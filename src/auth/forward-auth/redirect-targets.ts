@@ -99,16 +99,19 @@ export class RedirectTargets {
 }
 
 /**
- * `rd` from a raw query string. Proxies build it from the request they refused, and nginx has no
- * URL encoder (`/auth/start?rd=$scheme://$http_host$request_uri`): when `rd` arrives unencoded
- * (`rd=http…://`), everything after it is part of the URL (`?a=1&b=2` stays whole). Encoded, it is
- * the ordinary parameter.
+ * `rd` from a raw query string. Proxies build it from the request they refused, in three shapes:
+ * - encoded, as a parameter should be (`rd=https%3A%2F%2Fsvc%2Fp%3Fa%3D1`);
+ * - ingress-nginx: scheme and host raw, the rest encoded (`rd=https://svc%2Fp%3Fa%3D1`, from
+ *   `$escaped_request_uri`): the ordinary parameter too;
+ * - nginx has no URL encoder (`/auth/start?rd=$scheme://$http_host$request_uri`): the URL arrives
+ *   raw, a path right after its host (`rd=https://svc/p?a=1&b=2`), and everything after `rd=` is
+ *   that URL, query included, taken as is (decoding would change the path's own escapes).
  */
 export function rdFromQuery(rawQuery: string): string | undefined {
   const m = /(?:^|&)rd=/.exec(rawQuery);
   if (!m) return undefined;
   const rest = rawQuery.slice(m.index + m[0].length);
-  if (/^https?:\/\//i.test(rest)) return rest;
+  if (/^https?:\/\/[^/?#%&]+[/?#]/i.test(rest)) return rest;
   const value = new URLSearchParams(rawQuery).get('rd');
   return value ?? undefined;
 }
