@@ -9,6 +9,7 @@ import { devIdpConfigSection } from '../../src/dev/dev-idp/dev-idp.config.js';
 import { tikiStandinConfigSection } from '../../src/dev/tiki-standin/tiki-standin.config.js';
 import { numberApiServerConfigSection } from '../../src/dev/number-api/number-api-server.config.js';
 import { localStackConfigSection } from '../../src/dev/local-stack/local-stack.config.js';
+import { detailsStandinConfigSection, reviewsStandinConfigSection } from '../../src/dev/standin-service/standin-service.config.js';
 import { AZURE_SDK_VARIABLES } from '../deploy/support/deploy-files.js';
 import { REPO_ROOT } from '../support/processes.js';
 
@@ -29,6 +30,8 @@ function allConfigSections(): ReadonlyArray<ConfigSection<object>> {
       tikiStandinConfigSection,
       numberApiServerConfigSection,
       localStackConfigSection,
+      detailsStandinConfigSection, // src/dev/details/main.ts
+      reviewsStandinConfigSection, // src/dev/reviews/main.ts
     ]),
   ];
 }
