@@ -216,7 +216,7 @@ async function runLayout(layout: Layout): Promise<LayoutRun> {
  * A real access token from the dev IdP: the code flow done as the client would, in a browser that
  * already has an IdP session (so no form), redeemed at the token endpoint directly.
  */
-async function idpAccessToken(browser: HttpBrowser, issuer: string, appUrl: string): Promise<string> {
+export async function idpAccessToken(browser: HttpBrowser, issuer: string, appUrl: string): Promise<string> {
   const { randomPKCECodeVerifier, calculatePKCECodeChallenge } = await import('openid-client');
   const verifier = randomPKCECodeVerifier();
   const authorize = new URL(`${issuer}/auth`);

@@ -1,0 +1,188 @@
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import autocannon, { type Result } from 'autocannon';
+import type { BenchResult, BenchSection } from './bench-section.js';
+import { LAYOUTS, applyLayout, canPin, layoutNote, serverCpu, startCommand, startNode, stopNode, type Layout } from './support/processes.js';
+import { ONLY_LAYOUT, seconds } from './support/settings.js';
+import { mean } from './support/http.js';
+import { ENTRY } from './support/entries.js';
+import { startAzurite } from '../test/support/azurite.js';
+import { freePort } from '../test/support/ports.js';
+import { CLIENT_ID, CLIENT_SECRET, HttpBrowser, SESSION_SECRET, login, startTestIdp } from '../test/auth/support/oidc-harness.js';
+import { fixed, markdownTable, ratio } from './support/table.js';
+import { idpAccessToken } from './auth.bench.js';
+
+const CONNECTIONS = 16;
+const DURATION_S = seconds(6);
+const WARMUP_S = seconds(2);
+const ROUNDS = 2;
+const COOKIE = 'app_session';
+const REDIS_SERVER = '/usr/bin/redis-server';
+/** What nginx's recipe sends with the subrequest. */
+const FORWARDED = { 'x-original-uri': '/details/7?view=full', 'x-forwarded-host': 'details.example.test', 'x-forwarded-proto': 'https' };
+
+type Variant = 'anonymous' | 'cookie' | 'bearer' | 'audience' | 'redisCookie' | 'redisAudience';
+const LABELS: Record<Variant, string> = {
+  anonymous: 'anonymous `GET /` (reference)',
+  cookie: '`/auth/verify`, session cookie, Table store with its cache (AUTH_SESSION_CACHE_MS=2000)',
+  bearer: '`/auth/verify`, Bearer JWT',
+  audience: '`/auth/verify?audience=details-api`, session cookie (Table + cache), exchanged token cached',
+  redisCookie: '`/auth/verify`, session cookie, AUTH_SESSION_STORE=redis (real redis-server)',
+  redisAudience: '`/auth/verify?audience=details-api`, session cookie, Redis, exchanged token cached',
+};
+
+interface LayoutRun {
+  layout: Layout;
+  runs: Partial<Record<Variant, Result[]>>;
+  exchanges: number;
+  redisSkipped?: string;
+}
+
+/**
+ * Forward auth: the throughput of /auth/verify (the nginx recipe's subrequest: the client's cookie
+ * or Bearer token plus X-Original-URI) against an anonymous `GET /` of the same app in the same
+ * run, and what `?audience=` costs once the exchanged token is cached (against the same decision
+ * without it). The app runs as production starts it (its bundle, start:prod flags,
+ * NODE_ENV=production); the dev IdP is a generic issuer, counting the exchanges it answered.
+ */
+export const forwardAuthBench: BenchSection = {
+  name: 'Forward auth',
+  async run(): Promise<BenchResult> {
+    const layouts = LAYOUTS.filter((l) => (!ONLY_LAYOUT || l === ONLY_LAYOUT) && (l === 'unpinned' || canPin()));
+    const results: LayoutRun[] = [];
+    for (const layout of layouts) results.push(await runLayout(layout));
+    const lines: string[] = [];
+    const targets: BenchResult['targets'] = [];
+    for (const r of results) {
+      const rps = (name: Variant) => (r.runs[name]?.length ? mean(r.runs[name]!.map((x) => x.requests.average)) : Number.NaN);
+      const p99 = (name: Variant) => (r.runs[name]?.length ? mean(r.runs[name]!.map((x) => x.latency.p99)) : Number.NaN);
+      const bad = (name: Variant) => (r.runs[name] ?? []).reduce((s, x) => s + x.errors + x.timeouts + x.non2xx, 0);
+      const measured = (Object.keys(LABELS) as Variant[]).filter((n) => r.runs[n]);
+      lines.push(
+        `### Forward auth, ${r.layout}`,
+        '',
+        layoutNote(r.layout),
+        '',
+        `Throughput (${CONNECTIONS} connections, ${ROUNDS}×${DURATION_S} s each, interleaved); exchanges the IdP answered during the load: ${r.exchanges}.`,
+        '',
+        ...markdownTable(
+          ['request', 'req/s', 'p99 ms', 'vs anonymous GET /', 'errors/non-2xx'],
+          [
+            ...measured.map((name) => [LABELS[name], fixed(rps(name), 0), fixed(p99(name), 1), ratio(rps(name), rps('anonymous')), bad(name)]),
+            ...(r.redisSkipped ? [[LABELS.redisCookie, `skipped: ${r.redisSkipped}`, '', '', '']] : []),
+          ],
+        ),
+        '',
+      );
+      const L = `[${r.layout}]`;
+      targets.push({ name: `${L} /auth/verify (session cookie, Table + cache) vs anonymous GET / ≥ 0.9×`, ok: rps('cookie') / rps('anonymous') >= 0.9, detail: ratio(rps('cookie'), rps('anonymous')) });
+      targets.push(
+        r.redisSkipped
+          ? { name: `${L} /auth/verify (session cookie, Redis) vs anonymous GET / ≥ 0.9×`, ok: false, detail: `skipped: ${r.redisSkipped}`, skipped: true }
+          : { name: `${L} /auth/verify (session cookie, Redis) vs anonymous GET / ≥ 0.9×`, ok: rps('redisCookie') / rps('anonymous') >= 0.9, detail: ratio(rps('redisCookie'), rps('anonymous')) },
+      );
+      targets.push({
+        name: `${L} ?audience= with a warm exchange cache costs ≤ 10% of /auth/verify's throughput`,
+        ok: rps('audience') / rps('cookie') >= 0.9,
+        detail: `${ratio(rps('audience'), rps('cookie'))} of the same decision without it (p99 ${fixed(p99('audience'), 1)} vs ${fixed(p99('cookie'), 1)} ms)`,
+      });
+      targets.push({ name: `${L} no IdP exchange during the warm load`, ok: r.exchanges === 0, detail: `${r.exchanges}` });
+      targets.push({ name: `${L} no failed requests under load`, ok: measured.every((n) => bad(n) === 0), detail: measured.map((n) => `${n} ${bad(n)}`).join(', ') });
+    }
+    return { lines, targets };
+  },
+};
+
+async function runLayout(layout: Layout): Promise<LayoutRun> {
+  applyLayout(layout);
+  const cpu = serverCpu(layout);
+  const azurite = await startAzurite();
+  const ports = { table: await freePort(), redis: await freePort() };
+  const urlOf = (port: number) => `http://127.0.0.1:${port}`;
+  const idp = await startTestIdp([urlOf(ports.table), urlOf(ports.redis)]);
+  let exchanges = 0;
+  let counting = false;
+  idp.provider.on('grant.success', (...args: unknown[]) => {
+    const type = (args[0] as { oidc: { params?: { grant_type?: string } } }).oidc.params?.grant_type;
+    if (counting && type === 'urn:ietf:params:oauth:grant-type:token-exchange') exchanges++;
+  });
+  const procs: ChildProcess[] = [];
+  let redisServer: ChildProcess | undefined;
+  try {
+    const appEnv = {
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      THROTTLE_LIMIT: '10000000',
+      THIRD_PARTY_API_ENDPOINT: 'http://127.0.0.1:9/api/RandomNumber',
+      SECRET_THIRD_PARTY_API_KEY: 'unused',
+      AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+      // The dev IdP as a generic issuer: AUTH_PROVIDER=dev is refused in production.
+      AUTH_PROVIDER: 'oidc',
+      OIDC_ISSUER_URL: idp.issuer,
+      OIDC_ALLOW_HTTP: 'true',
+      AUTH_ROLE_MAPPING: 'keycloak',
+      AUTH_BEARER_AUDIENCE: 'integrated-auth-api',
+      OIDC_CLIENT_ID: CLIENT_ID,
+      SECRET_OIDC_CLIENT_SECRET: CLIENT_SECRET,
+      SECRET_SESSION_SECRET: SESSION_SECRET,
+      AUTH_VERIFY_AUDIENCES: 'details-api',
+    };
+    const envFor = (port: number, extra: Record<string, string> = {}) => ({ ...appEnv, PORT: String(port), PUBLIC_BASE_URL: urlOf(port), ...extra });
+    procs.push((await startNode(ENTRY.api, [], envFor(ports.table, { AUTH_SESSION_CACHE_MS: '2000' }), /API listening/, cpu)).child);
+    let redisSkipped: string | undefined;
+    if (!existsSync(REDIS_SERVER)) redisSkipped = `${REDIS_SERVER} missing (Debian package redis-server)`;
+    else {
+      const redisPort = await freePort();
+      redisServer = (await startCommand(REDIS_SERVER, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {}, /Ready to accept connections/)).child;
+      procs.push((await startNode(ENTRY.api, [], envFor(ports.redis, { AUTH_SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${redisPort}` }), /API listening/, cpu)).child);
+    }
+
+    const cookieAt = async (url: string) => {
+      const browser = new HttpBrowser();
+      await login(browser, url);
+      return { browser, cookie: browser.cookies(url).get(COOKIE)! };
+    };
+    const table = await cookieAt(urlOf(ports.table));
+    const accessToken = await idpAccessToken(table.browser, idp.issuer, urlOf(ports.table));
+    const redisCookie = redisSkipped ? '' : (await cookieAt(urlOf(ports.redis))).cookie;
+    const verify = (port: number, query = '') => `${urlOf(port)}/auth/verify${query}`;
+    const variants: Partial<Record<Variant, { url: string; headers: Record<string, string> }>> = {
+      anonymous: { url: `${urlOf(ports.table)}/`, headers: {} },
+      cookie: { url: verify(ports.table), headers: { ...FORWARDED, cookie: `${COOKIE}=${table.cookie}` } },
+      bearer: { url: verify(ports.table), headers: { ...FORWARDED, authorization: `Bearer ${accessToken}` } },
+      audience: { url: verify(ports.table, '?audience=details-api'), headers: { ...FORWARDED, cookie: `${COOKIE}=${table.cookie}` } },
+      ...(redisSkipped
+        ? {}
+        : {
+            redisCookie: { url: verify(ports.redis), headers: { ...FORWARDED, cookie: `${COOKIE}=${redisCookie}` } },
+            redisAudience: { url: verify(ports.redis, '?audience=details-api'), headers: { ...FORWARDED, cookie: `${COOKIE}=${redisCookie}` } },
+          }),
+    };
+    // Each answers as it should before it is loaded (the first ?audience= call makes the one exchange).
+    for (const [name, v] of Object.entries(variants)) {
+      const answer = await fetch(v.url, { headers: v.headers });
+      await answer.body?.cancel();
+      if (answer.status !== 200) throw new Error(`${name}: ${v.url} answered ${answer.status}`);
+      if (name.toLowerCase().includes('audience') && !answer.headers.get('authorization')?.startsWith('Bearer ')) throw new Error(`${name}: no exchanged token`);
+    }
+    for (const v of Object.values(variants)) await load(v.url, v.headers, WARMUP_S);
+    counting = true;
+    const runs: Partial<Record<Variant, Result[]>> = {};
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, v] of Object.entries(variants) as Array<[Variant, { url: string; headers: Record<string, string> }]>) {
+        (runs[name] ??= []).push(await load(v.url, v.headers, DURATION_S));
+      }
+    }
+    return { layout, runs, exchanges, redisSkipped };
+  } finally {
+    for (const p of procs.reverse()) await stopNode(p);
+    if (redisServer) await stopNode(redisServer);
+    await idp.close();
+    await azurite.stop();
+    applyLayout('unpinned');
+  }
+}
+
+function load(url: string, headers: Record<string, string>, duration: number): Promise<Result> {
+  return autocannon({ url, headers, connections: CONNECTIONS, duration, timeout: 10 });
+}
