@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defineConfigSection, envInt } from '../../config/config-section.js';
+import { type ConfigReader, defineConfigSection, envInt } from '../../config/config-section.js';
 import { oidcConfigSection } from '../../auth/oidc/oidc.config.js';
 
-/** One of seed 003's downstream services as a local stand-in (details, reviews). */
+/** One of the product page's downstream services as a local stand-in (details, reviews). */
 export class StandinServiceConfig {
   readonly host!: string;
   readonly port!: number;
@@ -14,35 +14,34 @@ export class StandinServiceConfig {
   readonly jwksUrl?: string;
 }
 
-function standinSection(service: 'details' | 'reviews', port: number) {
-  const prefix = service.toUpperCase();
-  return defineConfigSection(
-    `${service}Standin`,
-    StandinServiceConfig,
-    z.object({
-      [`${prefix}_STANDIN_HOST`]: z.string().default('127.0.0.1'),
-      [`${prefix}_STANDIN_PORT`]: envInt(port, 0, 65535),
-      [`${prefix}_STANDIN_AUDIENCE`]: z.string().regex(/^[\w.:/~-]{1,200}$/, 'must be an audience').default(`${service}-api`),
-    }),
-    (v, _env, config) => {
-      const oidc = config.get(oidcConfigSection);
-      const vars = v as Record<string, string | number>;
-      return {
-        host: String(vars[`${prefix}_STANDIN_HOST`]),
-        port: Number(vars[`${prefix}_STANDIN_PORT`]),
-        audience: String(vars[`${prefix}_STANDIN_AUDIENCE`]),
-        issuer: oidc.issuer,
-        ...(oidc.endpoints.jwks_uri ? { jwksUrl: oidc.endpoints.jwks_uri } : {}),
-      };
-    },
-    {
-      reads: [oidcConfigSection],
-      checks: [(standin) => (standin.issuer ? [] : ['OIDC_ISSUER_URL: the stand-in accepts tokens of the app\'s IdP: set AUTH_PROVIDER and its issuer'])],
-    },
-  );
+/** `<PREFIX>_STANDIN_HOST`, `_PORT`, `_AUDIENCE`. */
+function variables(prefix: string, port: number, audience: string) {
+  return z.object({
+    [`${prefix}_STANDIN_HOST`]: z.string().default('127.0.0.1'),
+    [`${prefix}_STANDIN_PORT`]: envInt(port, 0, 65535),
+    [`${prefix}_STANDIN_AUDIENCE`]: z.string().regex(/^[\w.:/~-]{1,200}$/, 'must be an audience').default(audience),
+  });
 }
 
+function build(prefix: string) {
+  return (v: Record<string, unknown>, _env: unknown, config: ConfigReader): StandinServiceConfig => {
+    const oidc = config.get(oidcConfigSection);
+    return {
+      host: String(v[`${prefix}_STANDIN_HOST`]),
+      port: Number(v[`${prefix}_STANDIN_PORT`]),
+      audience: String(v[`${prefix}_STANDIN_AUDIENCE`]),
+      issuer: oidc.issuer,
+      ...(oidc.endpoints.jwks_uri ? { jwksUrl: oidc.endpoints.jwks_uri } : {}),
+    };
+  };
+}
+
+const options = {
+  reads: [oidcConfigSection],
+  checks: [(standin: StandinServiceConfig) => (standin.issuer ? [] : ["OIDC_ISSUER_URL: the stand-in accepts tokens of the app's IdP: set AUTH_PROVIDER and its issuer"])],
+};
+
 /** `npm start`'s details service (http://127.0.0.1:7073/details/0), audience details-api. */
-export const detailsStandinConfigSection = standinSection('details', 7073);
+export const detailsStandinConfigSection = defineConfigSection('detailsStandin', StandinServiceConfig, variables('DETAILS', 7073, 'details-api'), build('DETAILS'), options);
 /** `npm start`'s reviews service (http://127.0.0.1:7074/reviews/0), audience reviews-api. */
-export const reviewsStandinConfigSection = standinSection('reviews', 7074);
+export const reviewsStandinConfigSection = defineConfigSection('reviewsStandin', StandinServiceConfig, variables('REVIEWS', 7074, 'reviews-api'), build('REVIEWS'), options);
