@@ -1,7 +1,7 @@
 import { startAzurite, type AzuriteHandle } from '../support/azurite.js';
 import { spawnEntry, type SpawnedProcess } from '../support/processes.js';
 import { startDevIdp, type RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
-import { CLIENT_ID, CLIENT_SECRET, HttpBrowser, SESSION_SECRET, freePort, login } from './support/oidc-harness.js';
+import { CLIENT_ID, CLIENT_SECRET, HttpBrowser, apiProcessEnv, freePort, login } from './support/oidc-harness.js';
 
 const COOKIE = 'app_session';
 
@@ -35,23 +35,7 @@ describe('front-channel logout across two API processes', () => {
       ],
     });
     const start = async (port: number) => {
-      const child = spawnEntry('apps/api/main.js', {
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'info',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        THIRD_PARTY_API_ENDPOINT: 'http://127.0.0.1:9/api/RandomNumber',
-        SECRET_THIRD_PARTY_API_KEY: 'unused',
-        AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
-        AUTH_SESSION_TABLE: 'fclsessions',
-        AUTH_PROVIDER: 'dev',
-        OIDC_ISSUER_URL: idp.issuer,
-        OIDC_CLIENT_ID: CLIENT_ID,
-        SECRET_OIDC_CLIENT_SECRET: CLIENT_SECRET,
-        SECRET_SESSION_SECRET: SESSION_SECRET,
-        PUBLIC_BASE_URL: a,
-        THROTTLE_LIMIT: '100000',
-      });
+      const child = spawnEntry('apps/api/main.js', apiProcessEnv(port, idp.issuer, azurite.connectionString, a, { AUTH_SESSION_TABLE: 'fclsessions' }));
       spawned.push(child);
       await child.waitFor(/API listening/);
     };

@@ -8,18 +8,10 @@ import { SessionEndedError, TokenExchangeFailedError } from '../../src/auth/auth
 import { SessionsService } from '../../src/auth/sessions/sessions.service.js';
 import { sessionUser, type RequestWithUser } from '../../src/auth/auth-user.js';
 import { DEMO_USER, DEV_IDP_DEFAULT_AUDIENCE } from '../../src/dev/dev-idp/dev-idp.provider.js';
-import { CLIENT_ID, CLIENT_SECRET, HttpBrowser, freePort, login, startAuthApp, startTestIdp, type AuthApp } from './support/oidc-harness.js';
+import { CLIENT_ID, CLIENT_SECRET, HttpBrowser, SAMPLE_TRACE_HEADERS, freePort, login, startAuthApp, startTestIdp, type AuthApp } from './support/oidc-harness.js';
 
 const COOKIE = 'app_session';
-const TRACE = {
-  traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
-  'x-request-id': 'req-123',
-  'x-b3-traceid': '80f198ee56343ba864fe8b2a57d3eff7',
-  'x-b3-spanid': 'e457b5a2e4d86bd1',
-  'x-b3-parentspanid': '05e3ac9a4f6e3b90',
-  'x-b3-sampled': '1',
-  'x-b3-flags': '0',
-};
+const TRACE = SAMPLE_TRACE_HEADERS;
 
 /**
  * Token exchange end to end: the app's real openid-client (genericGrantRequest on the shared

@@ -1,21 +1,14 @@
 import { mkdir } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
 import { DEMO_USER, DEV_IDP_DEFAULT_AUDIENCE } from '../../src/dev/dev-idp/dev-idp.provider.js';
-import { createStandinServer } from '../../src/dev/standin-service/standin-service.server.js';
 import { anyReturnTo } from '../auth/support/attacker-inputs.js';
-import { freePort, startAuthApp, startTestIdp, type AuthApp } from '../auth/support/oidc-harness.js';
-import { startNginx, type NginxHandle } from '../support/nginx.js';
-import { REPO_ROOT } from '../support/processes.js';
-import { describeWithChromium } from './support/chromium.js';
+import { startForwardAuthStack, type ForwardAuthStack } from '../support/forward-auth-stack.js';
+import { CHROMIUM_ARGS, describeWithChromium } from './support/chromium.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'browser-forward-auth');
-const TEMPLATE = readFileSync(join(REPO_ROOT, 'deploy', 'nginx', 'forward-auth.conf.template'), 'utf8');
 
 /**
  * Real Chromium through real nginx (deploy/nginx's recipe as shipped) in front of the real API and
@@ -23,10 +16,8 @@ const TEMPLATE = readFileSync(join(REPO_ROOT, 'deploy', 'nginx', 'forward-auth.c
  * are name-based virtual hosts of one nginx port (Chromium maps *.example.test to loopback).
  */
 describeWithChromium('browser: a service behind nginx forward auth', (chromiumPath) => {
+  let stack: ForwardAuthStack;
   let idp: RunningDevIdp;
-  let app: AuthApp;
-  let service: Server;
-  let nginx: NginxHandle;
   let browser: Browser;
   let page: Page;
   let appOrigin = '';
@@ -36,46 +27,11 @@ describeWithChromium('browser: a service behind nginx forward auth', (chromiumPa
 
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
-    const [nginxPort, apiPort] = [await freePort(), await freePort()];
-    appOrigin = `http://app.example.test:${nginxPort}`;
-    serviceOrigin = `http://details.example.test:${nginxPort}`;
-    idp = await startTestIdp([appOrigin]);
-    app = await startAuthApp(apiPort, {
-      AUTH_PROVIDER: 'dev',
-      OIDC_ISSUER_URL: idp.issuer,
-      AUTH_SESSION_STORE: 'memory',
-      PUBLIC_BASE_URL: appOrigin,
-      AUTH_COOKIE_DOMAIN: 'example.test',
-      AUTH_REDIRECT_ALLOWED_HOSTS: `details.example.test:${nginxPort}`,
-      AUTH_VERIFY_AUDIENCES: 'details-api',
-    });
-    service = createStandinServer({ service: 'details', audience: 'details-api', issuer: idp.issuer, answer: (id) => ({ id, author: 'William Shakespeare' }) });
-    await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
-    nginx = await startNginx({
-      template: TEMPLATE,
-      port: nginxPort,
-      vars: {
-        APP_HOST: 'app.example.test',
-        APP_URL: appOrigin,
-        API_UPSTREAM: `http://127.0.0.1:${apiPort}`,
-        SERVICE_HOST: 'details.example.test',
-        SERVICE_UPSTREAM: `http://127.0.0.1:${(service.address() as AddressInfo).port}`,
-        SERVICE_AUDIENCE: 'details-api',
-      },
-    });
+    stack = await startForwardAuthStack();
+    ({ idp, appOrigin, serviceOrigin } = stack);
     browser = await chromium.launch({
       executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--headless',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-        '--host-resolver-rules=MAP *.example.test 127.0.0.1',
-      ],
+      args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP *.example.test 127.0.0.1'],
     });
     page = await (await browser.newContext()).newPage();
     page.setDefaultTimeout(10_000);
@@ -83,11 +39,7 @@ describeWithChromium('browser: a service behind nginx forward auth', (chromiumPa
 
   afterAll(async () => {
     await browser?.close();
-    await nginx?.stop();
-    await app?.close();
-    await idp?.close();
-    service?.closeAllConnections();
-    await new Promise((resolve) => service?.close(resolve));
+    await stack?.stop();
   });
 
   const text = async (selector: string, on: Page = page) => (await on.textContent(selector))?.trim();

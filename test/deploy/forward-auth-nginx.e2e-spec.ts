@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
-import type { IncomingHttpHeaders, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
 import { DEMO_USER } from '../../src/dev/dev-idp/dev-idp.provider.js';
-import { createStandinServer, type StandinCaller } from '../../src/dev/standin-service/standin-service.server.js';
+import type { StandinCaller } from '../../src/dev/standin-service/standin-service.server.js';
 import { SessionsService } from '../../src/auth/sessions/sessions.service.js';
-import { freePort, startAuthApp, startTestIdp, type AuthApp } from '../auth/support/oidc-harness.js';
-import { startNginx, type NginxHandle } from '../support/nginx.js';
+import type { AuthApp } from '../auth/support/oidc-harness.js';
+import { startForwardAuthStack, type ForwardAuthStack } from '../support/forward-auth-stack.js';
+import type { NginxHandle } from '../support/nginx.js';
 import { REPO_ROOT } from '../support/processes.js';
 import { VirtualHostBrowser, type VirtualHostResponse } from '../support/virtual-host-browser.js';
 import { parseAllDocuments } from 'yaml';
@@ -18,60 +18,28 @@ import { sessionsConfigSection } from '../../src/auth/sessions/sessions.config.j
 import { AUTH_REQUEST_HEADERS } from '../../src/auth/forward-auth/forward-auth.service.js';
 import { appContainers, renderKustomization } from './support/deploy-files.js';
 
-const TEMPLATE = readFileSync(join(REPO_ROOT, 'deploy', 'nginx', 'forward-auth.conf.template'), 'utf8');
-
 /**
  * deploy/nginx/forward-auth.conf.template, as shipped, in REAL nginx (Debian's, with auth_request)
  * in front of the real API and the details stand-in: the app at app.example.test, the service at
  * details.example.test, one port, name-based virtual hosts.
  */
 describe('the nginx forward-auth recipe (deploy/nginx) with real nginx, the API and a service', () => {
+  let stack: ForwardAuthStack;
   let idp: RunningDevIdp;
   let app: AuthApp;
-  let service: Server;
   let nginx: NginxHandle;
   let appHost = '';
   let serviceHost = '';
-  const received: IncomingHttpHeaders[] = [];
+  let received: IncomingHttpHeaders[] = [];
 
   beforeAll(async () => {
-    const [nginxPort, apiPort] = [await freePort(), await freePort()];
-    appHost = `app.example.test:${nginxPort}`;
-    serviceHost = `details.example.test:${nginxPort}`;
-    idp = await startTestIdp([`http://${appHost}`]);
-    app = await startAuthApp(apiPort, {
-      AUTH_PROVIDER: 'dev',
-      OIDC_ISSUER_URL: idp.issuer,
-      AUTH_SESSION_STORE: 'memory',
-      PUBLIC_BASE_URL: `http://${appHost}`,
-      AUTH_COOKIE_DOMAIN: 'example.test',
-      AUTH_REDIRECT_ALLOWED_HOSTS: `details.example.test:${nginxPort}`,
-      AUTH_VERIFY_AUDIENCES: 'details-api',
-    });
-    service = createStandinServer({ service: 'details', audience: 'details-api', issuer: idp.issuer, answer: (id) => ({ id, author: 'William Shakespeare' }) });
-    service.prependListener('request', (req) => received.push(req.headers));
-    await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
-    nginx = await startNginx({
-      template: TEMPLATE,
-      port: nginxPort,
-      vars: {
-        APP_HOST: 'app.example.test',
-        APP_URL: `http://${appHost}`,
-        API_UPSTREAM: `http://127.0.0.1:${apiPort}`,
-        SERVICE_HOST: 'details.example.test',
-        SERVICE_UPSTREAM: `http://127.0.0.1:${(service.address() as AddressInfo).port}`,
-        SERVICE_AUDIENCE: 'details-api',
-      },
-    });
+    stack = await startForwardAuthStack();
+    ({ idp, app, nginx, received } = stack);
+    appHost = new URL(stack.appOrigin).host;
+    serviceHost = new URL(stack.serviceOrigin).host;
   }, 60_000);
 
-  afterAll(async () => {
-    await nginx?.stop();
-    await app?.close();
-    await idp?.close();
-    service?.closeAllConnections();
-    await new Promise((resolve) => service?.close(resolve));
-  });
+  afterAll(() => stack?.stop());
 
   beforeEach(() => {
     received.length = 0;

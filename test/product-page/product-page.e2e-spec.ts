@@ -3,16 +3,10 @@ import { spawnEntry, type SpawnedProcess } from '../support/processes.js';
 import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
 import { DEMO_USER } from '../../src/dev/dev-idp/dev-idp.provider.js';
 import { localStackParts } from '../../src/dev/local-stack/local-stack.parts.js';
-import { CLIENT_ID, CLIENT_SECRET, HttpBrowser, SESSION_SECRET, freePort, login, startTestIdp } from '../auth/support/oidc-harness.js';
+import { CLIENT_ID, HttpBrowser, SAMPLE_TRACE_HEADERS, apiProcessEnv, freePort, login, startTestIdp } from '../auth/support/oidc-harness.js';
 
 const COOKIE = 'app_session';
-const TRACE = {
-  traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
-  'x-request-id': 'productpage-req-1',
-  'x-b3-traceid': '80f198ee56343ba864fe8b2a57d3eff7',
-  'x-b3-spanid': 'e457b5a2e4d86bd1',
-  'x-b3-sampled': '1',
-};
+const TRACE = SAMPLE_TRACE_HEADERS;
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
 interface StandinLine {
@@ -76,25 +70,15 @@ describe('the product page calls details and reviews with exchanged tokens', () 
     });
     await Promise.all([startStandin('details'), startStandin('reviews')]);
     const startApi = async (port: number) => {
-      const child = spawnEntry('apps/api/main.js', {
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'debug',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        THIRD_PARTY_API_ENDPOINT: 'http://127.0.0.1:9/api/RandomNumber',
-        SECRET_THIRD_PARTY_API_KEY: 'unused',
-        AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
-        AUTH_SESSION_TABLE: 'productsessions',
-        AUTH_PROVIDER: 'dev',
-        OIDC_ISSUER_URL: idp.issuer,
-        OIDC_CLIENT_ID: CLIENT_ID,
-        SECRET_OIDC_CLIENT_SECRET: CLIENT_SECRET,
-        SECRET_SESSION_SECRET: SESSION_SECRET,
-        PUBLIC_BASE_URL: a,
-        THROTTLE_LIMIT: '100000',
-        DETAILS_API_URL: `http://127.0.0.1:${standinPorts.get('details')}`,
-        REVIEWS_API_URL: `http://127.0.0.1:${standinPorts.get('reviews')}`,
-      });
+      const child = spawnEntry(
+        'apps/api/main.js',
+        apiProcessEnv(port, idp.issuer, azurite.connectionString, a, {
+          LOG_LEVEL: 'debug',
+          AUTH_SESSION_TABLE: 'productsessions',
+          DETAILS_API_URL: `http://127.0.0.1:${standinPorts.get('details')}`,
+          REVIEWS_API_URL: `http://127.0.0.1:${standinPorts.get('reviews')}`,
+        }),
+      );
       apis.push(child);
       await child.waitFor(/API listening/);
     };

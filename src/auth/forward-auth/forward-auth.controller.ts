@@ -42,6 +42,7 @@ export class ForwardAuthController {
   })
   async verify(@Req() req: Request, @Query() query: Record<string, unknown>, @Param('path') path: unknown, @Res() res: Response): Promise<void> {
     res.setHeader('Cache-Control', 'no-store');
+    this.login.assertEnabled();
     const envoyPath = path === undefined ? undefined : `/${[path].flat().join('/')}${new URL(req.originalUrl, 'http://x').search}`;
     const request = readVerifyRequest(query, req.headers, requestCookies(req)[this.sessions.cookieName], envoyPath);
     if (request.original) (req as Request & Record<string, unknown>)[FORWARDED_URI_LOG_FIELD] = request.original.pathname;
