@@ -14,21 +14,27 @@ export interface CookieChange {
 
 /**
  * The auth cookies in one place: the session cookie (AUTH_COOKIE_NAME, HttpOnly, SameSite=Lax,
- * Secure unless plain-http local development) and the login-transaction cookies (LOGIN_SLOTS at most).
+ * Secure unless plain-http local development, for AUTH_COOKIE_DOMAIN when set) and the
+ * login-transaction cookies (LOGIN_SLOTS at most; always host-only: only this app's callback reads them).
  */
 export class AuthCookies {
-  constructor(private readonly config: Pick<SessionsConfig, 'cookieName' | 'cookieSecure' | 'sessionTtlSeconds'>) {}
+  constructor(private readonly config: Pick<SessionsConfig, 'cookieName' | 'cookieSecure' | 'sessionTtlSeconds' | 'cookieDomain'>) {}
 
   get sessionName(): string {
     return this.config.cookieName;
   }
 
   session(value: string): CookieChange {
-    return { name: this.config.cookieName, value, options: this.options({ path: '/', maxAge: this.config.sessionTtlSeconds * 1000 }) };
+    return { name: this.config.cookieName, value, options: this.options({ ...this.sessionScope(), maxAge: this.config.sessionTtlSeconds * 1000 }) };
   }
 
   clearSession(): CookieChange {
-    return { name: this.config.cookieName, options: this.options({ path: '/' }) };
+    return { name: this.config.cookieName, options: this.options(this.sessionScope()) };
+  }
+
+  /** Path=/, and the parent domain when AUTH_COOKIE_DOMAIN is set (a cookie is cleared with the same scope it was set with). */
+  private sessionScope(): CookieOptions {
+    return this.config.cookieDomain ? { path: '/', domain: this.config.cookieDomain } : { path: '/' };
   }
 
   /**

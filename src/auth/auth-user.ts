@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { StoredSession } from './sessions/session-store.js';
 
 export type Claims = Readonly<Record<string, unknown>>;
 
@@ -43,5 +44,19 @@ export function authUserFromClaims(
     roles,
     via,
     ...extra,
+  };
+}
+
+/** A session's user, as authUserFromClaims made it at login, with the session's current token. */
+export function sessionUser(session: StoredSession): AuthUser {
+  return {
+    sub: session.sub,
+    ...(session.iss ? { iss: session.iss } : {}),
+    name: session.name,
+    email: session.email,
+    roles: session.roles,
+    via: 'session',
+    sessionId: session.id,
+    accessToken: session.accessToken,
   };
 }

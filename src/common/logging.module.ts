@@ -135,10 +135,12 @@ export function pinoHttpOptions(logging: Pick<LoggingConfig, 'logLevel'>): Optio
     serializers: {
       // Deliberately small: no headers (credentials live there) and no query string (it may
       // hold an OIDC code or a ?code= function key).
-      req: (req: IncomingMessage & { id: string; originalUrl?: string; ip?: string }) => ({
+      // `forwardedUri`: the path a forward-auth subrequest (/auth/verify) asked about, when a route set it.
+      req: (req: IncomingMessage & { id: string; originalUrl?: string; ip?: string; forwardedUri?: unknown }) => ({
         id: req.id,
         method: req.method,
         url: (req.originalUrl ?? req.url)?.split('?')[0],
+        ...(typeof req.forwardedUri === 'string' ? { forwardedUri: req.forwardedUri } : {}),
         remoteAddress: req.ip ?? req.socket?.remoteAddress,
       }),
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),

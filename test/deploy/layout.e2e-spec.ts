@@ -158,6 +158,7 @@ const FLOORS: Readonly<Record<string, number>> = {
   home: 5,
   watcher: 5,
   tiniapp: 5,
+  'product-page': 5,
   codes: 4,
   verification: 4,
   auth: 3,

@@ -10,8 +10,9 @@ import { CodesModule } from '../../codes/codes.module.js';
 import { VerificationModule } from '../../verification/verification.module.js';
 import { HomeModule } from '../../home/home.module.js';
 import { TiniAppModule } from '../../tiniapp/tiniapp.module.js';
+import { ProductPageModule } from '../../product-page/product-page.module.js';
 
-/** The API process: the modules it runs. The Tini App routes exist only when configured (otherwise /auth_* answer 404). */
+/** The API process: the modules it runs. The Tini App routes and the product page exist only when configured (otherwise they answer 404). */
 @Module({
   imports: [
     LoggingModule.forRoot({ batch: true }),
@@ -25,6 +26,7 @@ import { TiniAppModule } from '../../tiniapp/tiniapp.module.js';
     VerificationModule,
     HomeModule,
     TiniAppModule.whenConfigured(),
+    ProductPageModule.whenConfigured(),
   ],
 })
 export class AppModule {}

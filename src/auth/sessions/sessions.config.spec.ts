@@ -52,4 +52,28 @@ describe('sessions config', () => {
     ]);
     expect(problems({ AUTH_SESSION_TABLE: 'no-dashes', AUTH_SESSION_STORE: 'memory' })).toEqual(['AUTH_SESSION_TABLE: must be a valid table name (3-63 letters/digits)']);
   });
+
+  it('AUTH_COOKIE_DOMAIN: a parent of the app’s host, with a __Secure- name over HTTPS (never __Host-)', () => {
+    expect(derive({ AUTH_COOKIE_DOMAIN: 'example.com' }, 'https://app.example.com')).toMatchObject({ cookieName: '__Secure-app_session', cookieDomain: 'example.com', cookieSecure: true });
+    expect(derive({ AUTH_COOKIE_DOMAIN: '.Example.COM' }, 'https://app.example.com')).toMatchObject({ cookieDomain: 'example.com' });
+    expect(derive({ AUTH_COOKIE_DOMAIN: 'example.test' }, 'http://app.example.test:8080')).toMatchObject({ cookieName: 'app_session', cookieDomain: 'example.test' });
+    expect(derive({}, 'https://app.example.com')).not.toHaveProperty('cookieDomain');
+  });
+
+  it.each([
+    ['other.com', 'https://app.example.com', 'AUTH_COOKIE_DOMAIN: "other.com" is not a parent domain of PUBLIC_BASE_URL\'s host app.example.com'],
+    ['notexample.com', 'https://app.example.com', 'AUTH_COOKIE_DOMAIN: "notexample.com" is not a parent domain of PUBLIC_BASE_URL\'s host app.example.com'],
+    ['app.example.com', 'https://app.example.com', 'AUTH_COOKIE_DOMAIN: "app.example.com" is not a parent domain of PUBLIC_BASE_URL\'s host app.example.com'],
+    ['com', 'https://app.example.com', 'AUTH_COOKIE_DOMAIN: "com" is not a domain of two or more labels (letters, digits, hyphens)'],
+    ['0.1', 'http://127.0.0.1', 'AUTH_COOKIE_DOMAIN: "0.1" is not a domain of two or more labels (letters, digits, hyphens)'],
+    ['exa mple.com', 'https://app.example.com', 'AUTH_COOKIE_DOMAIN: "exa mple.com" is not a domain of two or more labels (letters, digits, hyphens)'],
+  ])('refuses AUTH_COOKIE_DOMAIN=%s for %s', (domain, base, problem) => {
+    expect(problems({ PUBLIC_BASE_URL: base, AUTH_COOKIE_DOMAIN: domain, AUTH_SESSION_STORE: 'memory' })).toEqual([problem]);
+  });
+
+  it('refuses a __Host- name with a cookie domain', () => {
+    expect(problems({ PUBLIC_BASE_URL: 'https://app.example.com', AUTH_COOKIE_DOMAIN: 'example.com', AUTH_COOKIE_NAME: '__Host-sid', AUTH_SESSION_STORE: 'memory' })).toEqual([
+      'AUTH_COOKIE_NAME: a __Host- cookie cannot have a Domain (use __Secure- with AUTH_COOKIE_DOMAIN)',
+    ]);
+  });
 });

@@ -3,6 +3,7 @@ import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { html } from '../../common/views/html.js';
 import { page } from '../../common/views/page.js';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { DEV_IDP_DEMO_AUDIENCES, JWT_BEARER_GRANT, TOKEN_EXCHANGE_GRANT, registerTokenExchange } from './dev-idp.token-exchange.js';
 
 // The dev IdP's oidc-provider configuration: its users, clients, scopes and claims, features,
 // token lifetimes and signing keys. Listening is dev-idp.server.ts, the login form
@@ -27,6 +28,11 @@ export interface DevIdpClient {
   redirectUris: string[];
   postLogoutRedirectUris: string[];
   backchannelLogoutUri?: string;
+  /**
+   * OIDC Front-Channel Logout 1.0 (what Entra offers instead of back-channel): the IdP's logout
+   * page loads it in an iframe with `iss` and `sid` before the IdP session ends.
+   */
+  frontchannelLogoutUri?: string;
 }
 
 export interface DevIdpOptions {
@@ -47,6 +53,10 @@ export interface DevIdpOptions {
   rotateRefreshToken?: boolean;
   /** Signing keys (private JWKs with kid); generated when absent. */
   keys?: JWK[];
+  /** RFC 7009 revocation endpoint (default on, as Keycloak; off: like Entra, which has none). */
+  revocation?: boolean;
+  /** Audiences the app may exchange its tokens for (RFC 8693 and on-behalf-of); default the demo services'. */
+  exchangeAudiences?: readonly string[];
 }
 
 /**
@@ -81,6 +91,7 @@ export async function createDevIdpProvider(options: DevIdpOptions): Promise<{ pr
   const audience = options.apiAudience ?? DEV_IDP_DEFAULT_AUDIENCE;
   const ttl = options.ttl ?? {};
   const byId = new Map(users.map((u) => [u.sub, u]));
+  const frontchannel = new Map(options.clients.flatMap((c) => (c.frontchannelLogoutUri ? [[c.clientId, c.frontchannelLogoutUri] as const] : [])));
 
   const configuration: Configuration = {
     clients: options.clients.map((c) => ({
@@ -88,7 +99,7 @@ export async function createDevIdpProvider(options: DevIdpOptions): Promise<{ pr
       client_secret: c.clientSecret,
       redirect_uris: c.redirectUris,
       post_logout_redirect_uris: c.postLogoutRedirectUris,
-      grant_types: ['authorization_code', 'refresh_token'],
+      grant_types: ['authorization_code', 'refresh_token', TOKEN_EXCHANGE_GRANT, JWT_BEARER_GRANT],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
       ...(c.backchannelLogoutUri
@@ -110,11 +121,18 @@ export async function createDevIdpProvider(options: DevIdpOptions): Promise<{ pr
       devInteractions: { enabled: false },
       rpInitiatedLogout: {
         enabled: true,
-        // Submit the "sign me out" form at once: the app already asked the user to log out.
+        // Submit the "sign me out" form at once (the app already asked the user to log out), once
+        // the front-channel logout frames of the session's clients have loaded (or 3 s have passed).
         logoutSource: async (ctx: KoaContextWithOIDC, form: string) => {
+          const frames = frontchannelFrames(ctx, frontchannel);
           ctx.body = `<!doctype html><html><head><meta charset="utf-8"><title>Signing out</title></head><body>${form}
 <p>Signing you out…</p><button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out</button>
-<script>var f=document.getElementById('op.logoutForm');var i=document.createElement('input');i.type='hidden';i.name='logout';i.value='yes';f.appendChild(i);f.submit();</script></body></html>`;
+${frames.map((src) => `<iframe class="frontchannel-logout" src="${escapeAttribute(src)}" width="0" height="0" style="display:none"></iframe>`).join('\n')}
+<script>var f=document.getElementById('op.logoutForm');var i=document.createElement('input');i.type='hidden';i.name='logout';i.value='yes';f.appendChild(i);
+var frames=document.querySelectorAll('iframe.frontchannel-logout'),left=frames.length,done=false;
+function go(){if(!done){done=true;f.submit();}}
+frames.forEach(function(fr){fr.addEventListener('load',function(){if(--left<=0)go();});});
+if(!left)go();setTimeout(go,3000);</script></body></html>`;
         },
         postLogoutSuccessSource: async (ctx: KoaContextWithOIDC) => {
           ctx.body = page('Signed out', html`<p>You are signed out of the dev IdP.</p>`);
@@ -122,7 +140,7 @@ export async function createDevIdpProvider(options: DevIdpOptions): Promise<{ pr
       },
       backchannelLogout: { enabled: true },
       introspection: { enabled: true },
-      revocation: { enabled: true },
+      revocation: { enabled: options.revocation ?? true },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => API_RESOURCE,
@@ -164,7 +182,11 @@ export async function createDevIdpProvider(options: DevIdpOptions): Promise<{ pr
     },
     extraTokenClaims: async (_ctx, token) => {
       const user = byId.get('accountId' in token ? (token.accountId ?? '') : '');
-      return user ? { realm_access: { roles: user.roles }, preferred_username: user.username, name: user.name } : undefined;
+      if (!user) return undefined;
+      const claims: Record<string, unknown> = { realm_access: { roles: user.roles }, preferred_username: user.username, name: user.name, email: user.email };
+      // An exchanged token names the client that acted for the user (RFC 8693 `act`).
+      if ('gty' in token && (token.gty === 'token-exchange' || token.gty === 'on-behalf-of')) claims.act = { sub: token.clientId };
+      return claims;
     },
     findAccount: async (_ctx, sub) => {
       const user = byId.get(sub);
@@ -191,5 +213,32 @@ export async function createDevIdpProvider(options: DevIdpOptions): Promise<{ pr
   const provider = new Provider(options.issuer, configuration);
   // Plain http on localhost: the provider must not insist on https cookies.
   provider.proxy = true;
+  // ID tokens name the IdP session (`sid`) for every client, as Keycloak's and Entra's do:
+  // oidc-provider only adds it for back-channel clients, and front-channel logout needs it too.
+  provider.Client.prototype.includeSid = () => true;
+  registerTokenExchange(provider, {
+    apiAudience: audience,
+    audiences: options.exchangeAudiences ?? DEV_IDP_DEMO_AUDIENCES,
+    keys,
+    accessTokenTtlSeconds: ttl.accessToken ?? 300,
+  });
   return { provider, keys };
+}
+
+/** The front-channel logout URLs (with `iss` and the client's `sid`) of the clients the ending IdP session signed in to. */
+function frontchannelFrames(ctx: KoaContextWithOIDC, frontchannel: ReadonlyMap<string, string>): string[] {
+  const session = ctx.oidc.session;
+  if (!session) return [];
+  return [...frontchannel].flatMap(([clientId, uri]) => {
+    const sid = session.sidFor(clientId);
+    if (!sid) return [];
+    const url = new URL(uri);
+    url.searchParams.set('iss', ctx.oidc.provider.issuer);
+    url.searchParams.set('sid', sid);
+    return [url.href];
+  });
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -29,6 +29,12 @@ export const LOCAL_STACK_ENV: Record<string, string> = {
   OIDC_CLIENT_ID: 'integrated-auth-app',
   SECRET_OIDC_CLIENT_SECRET: 'dev-client-secret',
   SECRET_SESSION_SECRET: 'local-dev-session-secret-change-me-0123456789',
+  // Seed 003's product page calls the details and reviews stand-ins with tokens exchanged for their
+  // audiences at the dev IdP; /auth/verify may mint those two as well (forward auth, see
+  // docs/protecting-services.md).
+  DETAILS_API_URL: 'http://127.0.0.1:7073',
+  REVIEWS_API_URL: 'http://127.0.0.1:7074',
+  AUTH_VERIFY_AUDIENCES: 'details-api,reviews-api',
 };
 
 function azuriteScript(service: 'queue' | 'table'): string {
@@ -84,6 +90,18 @@ export function localStackParts(env: Record<string, string | undefined>): LocalS
       urls: [{ label: 'Dev IdP (demo / demo-password)', url: 'http://localhost:4000/.well-known/openid-configuration' }],
     },
     {
+      name: 'details',
+      script: 'dist/dev/details/main.js',
+      ports: [{ port: 7073, what: 'the details service stand-in (seed 003)' }],
+      readyWhen: /details stand-in listening/,
+    },
+    {
+      name: 'reviews',
+      script: 'dist/dev/reviews/main.js',
+      ports: [{ port: 7074, what: 'the reviews service stand-in (seed 003)' }],
+      readyWhen: /reviews stand-in listening/,
+    },
+    {
       name: 'api',
       script: 'dist/apps/api/main.js',
       ports: [{ port: apiPort, what: 'the API (PORT)' }],
@@ -91,6 +109,7 @@ export function localStackParts(env: Record<string, string | undefined>): LocalS
       urls: [
         { label: 'Home', url: `http://localhost:${apiPort}/` },
         { label: 'Get a code', url: `http://localhost:${apiPort}/api/v1/getcode` },
+        { label: 'Product page (details + reviews, exchanged tokens)', url: `http://localhost:${apiPort}/productpage` },
         { label: 'API docs', url: `http://localhost:${apiPort}/docs` },
         { label: 'Readiness', url: `http://localhost:${apiPort}/health/ready` },
       ],

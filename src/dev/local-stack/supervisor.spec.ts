@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { findBusyPort } from './supervisor.js';
-import { localStackParts } from './local-stack.parts.js';
+import { LOCAL_STACK_ENV, localStackParts } from './local-stack.parts.js';
 
 describe('local stack', () => {
   it('names the part whose port is already taken', async () => {
@@ -22,5 +22,15 @@ describe('local stack', () => {
   it('runs Azurite on 10001/10002, the number API on 7071 and the API on PORT', () => {
     const ports = localStackParts({ PORT: '3100' }).flatMap((p) => p.ports.map((x) => x.port));
     expect(ports).toEqual(expect.arrayContaining([10001, 10002, 7071, 3100]));
+  });
+
+  it('runs seed 003\'s details and reviews stand-ins (7073, 7074) before the API, which calls them with exchanged tokens', () => {
+    const parts = localStackParts({});
+    const names = parts.map((p) => p.name);
+    expect(names.indexOf('details')).toBeLessThan(names.indexOf('api'));
+    expect(names.indexOf('reviews')).toBeLessThan(names.indexOf('api'));
+    expect(parts.find((p) => p.name === 'details')).toMatchObject({ script: 'dist/dev/details/main.js', ports: [{ port: 7073 }] });
+    expect(parts.find((p) => p.name === 'reviews')).toMatchObject({ script: 'dist/dev/reviews/main.js', ports: [{ port: 7074 }] });
+    expect(LOCAL_STACK_ENV).toMatchObject({ DETAILS_API_URL: 'http://127.0.0.1:7073', REVIEWS_API_URL: 'http://127.0.0.1:7074', AUTH_VERIFY_AUDIENCES: 'details-api,reviews-api' });
   });
 });
