@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { html } from '../../common/views/html.js';
 import { page } from '../../common/views/page.js';
@@ -21,9 +21,39 @@ export interface DevIdpUser {
   roles: string[];
 }
 
+/**
+ * How a client authenticates at the dev IdP, mirroring the app's AUTH_CLIENT_AUTH. `federated`
+ * is Entra's federated identity credential: the client's assertion is a token from another issuer
+ * (a managed identity), trusted for one subject and audience.
+ */
+export type DevIdpClientAuth =
+  | { method: 'client_secret_basic' | 'client_secret_post'; secret: string }
+  | { method: 'private_key_jwt'; jwksUri: string }
+  | { method: 'private_key_jwt'; jwks: { keys: JWK[] } }
+  | { method: 'federated'; credential: FederatedCredential }
+  | { method: 'none' };
+
+/** A federated identity credential: which issuer's tokens, for which subject and audience, stand for the client. */
+export interface FederatedCredential {
+  issuer: string;
+  subject: string;
+  audience: string;
+}
+
+/** A federated client as the dev IdP registers it: oidc-provider sees a client_secret_post client with a secret only this process knows. */
+export interface FederatedClient {
+  clientId: string;
+  credential: FederatedCredential;
+  internalSecret: string;
+}
+
 export interface DevIdpClient {
   clientId: string;
-  clientSecret: string;
+  /** client_secret_basic with this secret, unless `auth` says otherwise. */
+  clientSecret?: string;
+  auth?: DevIdpClientAuth;
+  /** Grant types beyond the code flow with refresh tokens (a test registering its own grant). */
+  extraGrantTypes?: string[];
   redirectUris: string[];
   postLogoutRedirectUris: string[];
   backchannelLogoutUri?: string;
@@ -47,6 +77,30 @@ export interface DevIdpOptions {
   rotateRefreshToken?: boolean;
   /** Signing keys (private JWKs with kid); generated when absent. */
   keys?: JWK[];
+  /** The client authentication methods it offers (`token_endpoint_auth_methods_supported`); oidc-provider's defaults when absent. */
+  clientAuthMethods?: string[];
+}
+
+/** A client's authentication: `auth`, else client_secret_basic with its secret. */
+export function devIdpClientAuth(client: DevIdpClient): DevIdpClientAuth {
+  if (client.auth) return client.auth;
+  if (client.clientSecret === undefined) throw new Error(`dev IdP client ${client.clientId} has neither auth nor clientSecret`);
+  return { method: 'client_secret_basic', secret: client.clientSecret };
+}
+
+/** oidc-provider's metadata for the client's authentication (a federated client: its internal secret, see dev-idp.federated.ts). */
+function authRegistration(auth: DevIdpClientAuth, internalSecret: string): Record<string, unknown> {
+  switch (auth.method) {
+    case 'client_secret_basic':
+    case 'client_secret_post':
+      return { token_endpoint_auth_method: auth.method, client_secret: auth.secret };
+    case 'private_key_jwt':
+      return { token_endpoint_auth_method: 'private_key_jwt', ...('jwksUri' in auth ? { jwks_uri: auth.jwksUri } : { jwks: auth.jwks }) };
+    case 'federated':
+      return { token_endpoint_auth_method: 'client_secret_post', client_secret: internalSecret };
+    case 'none':
+      return { token_endpoint_auth_method: 'none' };
+  }
 }
 
 /**
@@ -75,22 +129,29 @@ export async function generateSigningKeys(): Promise<JWK[]> {
 }
 
 /** Builds the oidc-provider instance (not listening). */
-export async function createDevIdpProvider(options: DevIdpOptions): Promise<{ provider: Provider; keys: JWK[] }> {
+export async function createDevIdpProvider(options: DevIdpOptions): Promise<{ provider: Provider; keys: JWK[]; federatedClients: FederatedClient[] }> {
   const users = options.users ?? [DEMO_USER];
   const keys = options.keys ?? (await generateSigningKeys());
   const audience = options.apiAudience ?? DEV_IDP_DEFAULT_AUDIENCE;
   const ttl = options.ttl ?? {};
   const byId = new Map(users.map((u) => [u.sub, u]));
+  const federatedClients: FederatedClient[] = [];
+  const registrations = options.clients.map((c) => {
+    const auth = devIdpClientAuth(c);
+    const internalSecret = randomBytes(32).toString('base64url');
+    if (auth.method === 'federated') federatedClients.push({ clientId: c.clientId, credential: auth.credential, internalSecret });
+    return { client: c, auth: authRegistration(auth, internalSecret) };
+  });
 
   const configuration: Configuration = {
-    clients: options.clients.map((c) => ({
+    ...(options.clientAuthMethods ? { clientAuthMethods: options.clientAuthMethods as Configuration['clientAuthMethods'] } : {}),
+    clients: registrations.map(({ client: c, auth }) => ({
       client_id: c.clientId,
-      client_secret: c.clientSecret,
       redirect_uris: c.redirectUris,
       post_logout_redirect_uris: c.postLogoutRedirectUris,
-      grant_types: ['authorization_code', 'refresh_token'],
+      grant_types: ['authorization_code', 'refresh_token', ...(c.extraGrantTypes ?? [])],
       response_types: ['code'],
-      token_endpoint_auth_method: 'client_secret_basic',
+      ...auth,
       ...(c.backchannelLogoutUri
         ? { backchannel_logout_uri: c.backchannelLogoutUri, backchannel_logout_session_required: true }
         : {}),
@@ -191,5 +252,5 @@ export async function createDevIdpProvider(options: DevIdpOptions): Promise<{ pr
   const provider = new Provider(options.issuer, configuration);
   // Plain http on localhost: the provider must not insist on https cookies.
   provider.proxy = true;
-  return { provider, keys };
+  return { provider, keys, federatedClients };
 }

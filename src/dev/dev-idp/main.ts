@@ -11,10 +11,10 @@ async function main(): Promise<void> {
     issuer: config.issuer,
     port: config.port,
     host: config.host,
-    clients: [devIdpClientFor(config.appBaseUrl, config.clientId, config.clientSecret)],
+    clients: [devIdpClientFor(config.appBaseUrl, config.clientId, config.clientAuth)],
     rotateRefreshToken: config.rotateRefreshToken,
   });
-  console.log(`Dev IdP listening on ${idp.issuer} (demo user "${DEMO_USER.username}", password "${DEMO_USER.password}")`);
+  console.log(`Dev IdP listening on ${idp.issuer} (demo user "${DEMO_USER.username}", password "${DEMO_USER.password}"; client ${config.clientId} authenticates with ${config.clientAuth.method})`);
   const stop = () => {
     idp.close().then(() => process.exit(0), () => process.exit(1));
   };
