@@ -100,13 +100,16 @@ export class KeyVaultClientAssertionSigner extends ClientAssertionSigner {
     const now = this.clock.now();
     const versions: { version: string; created: number }[] = [];
     try {
+      // The current version first (what signs now), then the newest enabled others.
+      const current = await this.keys.getKey(name);
       for await (const p of this.keys.listPropertiesOfKeyVersions(name)) {
+        if (p.version === current.properties.version) continue;
         if (p.enabled === false || (p.expiresOn && p.expiresOn.getTime() <= now) || (p.notBefore && p.notBefore.getTime() > now)) continue;
         versions.push({ version: p.version!, created: p.createdOn?.getTime() ?? 0 });
       }
       versions.sort((a, b) => b.created - a.created);
-      const keys = await Promise.all(versions.slice(0, PUBLISHED_VERSIONS).map(async ({ version }) => toPublicJwk(name, await this.keys.getKey(name, { version }))));
-      return { keys };
+      const earlier = await Promise.all(versions.slice(0, PUBLISHED_VERSIONS - 1).map(async ({ version }) => this.keys.getKey(name, { version })));
+      return { keys: await Promise.all([current, ...earlier].map((key) => toPublicJwk(name, key))) };
     } catch (error) {
       if (error instanceof ClientKeyUnusableError) throw error;
       throw this.unavailable('list the versions of', error);
@@ -123,7 +126,9 @@ export class KeyVaultClientAssertionSigner extends ClientAssertionSigner {
 
   private unavailable(operation: string, error: unknown): Error {
     if (error instanceof ClientKeyUnavailableError || error instanceof ClientKeyUnusableError) return error;
-    return new ClientKeyUnavailableError(this.options.keyName, `could not ${operation} key "${this.options.keyName}" in Key Vault: ${describeKeyVaultFailure(error)}`, {
+    // The SDK refuses some operations itself (a key whose key_ops lack `sign`): its message says which, and carries no secret.
+    const local = !isRestError(error) && error instanceof Error && error.name === 'Error' ? `: ${error.message}` : '';
+    return new ClientKeyUnavailableError(this.options.keyName, `could not ${operation} key "${this.options.keyName}" in Key Vault: ${describeKeyVaultFailure(error)}${local}`, {
       cause: error,
     });
   }
