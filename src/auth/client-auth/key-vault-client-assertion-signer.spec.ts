@@ -62,7 +62,7 @@ describe('KeyVaultClientAssertionSigner', () => {
   });
 
   it('a missing key or a vault refusing to sign: ClientKeyUnavailableError naming the key and the status, never a token', async () => {
-    const missing = await signer('no-such-key').sign({}).catch((e: unknown) => e as ClientKeyUnavailableError);
+    const missing = await signer('no-such-key').sign({}).then(() => { throw new Error('signed'); }, (e: unknown) => e as ClientKeyUnavailableError);
     expect(missing).toBeInstanceOf(ClientKeyUnavailableError);
     expect(missing.reason).toMatch(/could not read key "no-such-key" in Key Vault: HTTP 404 \(KeyNotFound\)/);
 
@@ -71,7 +71,7 @@ describe('KeyVaultClientAssertionSigner', () => {
     const s = signer('disabled-later');
     await s.sign({});
     vault.disableKeyVersion('disabled-later', version);
-    const refused = await s.sign({}).catch((e: unknown) => e as ClientKeyUnavailableError);
+    const refused = await s.sign({}).then(() => { throw new Error('signed'); }, (e: unknown) => e as ClientKeyUnavailableError);
     expect(refused).toBeInstanceOf(ClientKeyUnavailableError);
     expect(refused.reason).toMatch(/could not sign with key "disabled-later" in Key Vault: HTTP 403/);
     expect(refused.reason).not.toMatch(/Bearer|eyJ/);

@@ -48,7 +48,7 @@ describe('LocalClientAssertionSigner (a private key from the local secret store)
     ['an EC P-384 key', () => JSON.stringify(ec('secp384r1').export({ format: 'jwk' })), /EC P-256/],
   ])('refuses %s, naming the problem and never the value', async (_kind, make, message) => {
     const value = make();
-    const error = await signerOf(() => value).sign({}).catch((e: unknown) => e as Error);
+    const error = await signerOf(() => value).sign({}).then(() => { throw new Error('signed'); }, (e: unknown) => e as Error);
     expect(error).toBeInstanceOf(ClientKeyUnusableError);
     expect(error.message).toMatch(message);
     expect(error.message).toContain('oidc-client-key');
