@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { JSONWebKeySet, JWTPayload } from 'jose';
+import type { RequiredClientSecret } from './client-authentication.js';
 
 /** RFC 7523's client assertion type: the `client_assertion` is a JWT. */
 export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -21,7 +22,7 @@ export abstract class ClientAssertionSigner {
   abstract publicJwks(): Promise<JSONWebKeySet>;
 
   /** Secrets it reads from the secret store (readiness waits for them); a Key Vault key is not one. */
-  requiredSecrets(): string[] {
+  requiredSecrets(): RequiredClientSecret[] {
     return [];
   }
 }

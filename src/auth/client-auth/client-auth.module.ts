@@ -32,6 +32,6 @@ export class ClientAuthModule implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     // Readiness reports each until it can be read (the client secret, or a local signing key).
-    for (const name of this.auth.requiredSecrets()) this.secrets.require(name);
+    for (const { name, variable } of this.auth.requiredSecrets()) this.secrets.require(name, { variable });
   }
 }

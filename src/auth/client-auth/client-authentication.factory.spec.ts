@@ -33,8 +33,8 @@ describe('createClientAuthentication (AUTH_CLIENT_AUTH → implementation)', () 
   it('secret methods require the client secret; the others no secret at all (a local key is its own secret)', () => {
     const build = (method: OidcConfig['clientAuth'], store: 'local' | 'keyvault' = 'local') =>
       createClientAuthentication(oidc(method), secretsConfig(store), secrets, new SystemClock(), () => ({}) as never);
-    expect(build('client_secret_basic').requiredSecrets()).toEqual(['oidc-client-secret']);
-    expect(build('private_key_jwt', 'local').requiredSecrets()).toEqual(['oidc-client-key']);
+    expect(build('client_secret_basic').requiredSecrets()).toEqual([{ name: 'oidc-client-secret', variable: 'OIDC_CLIENT_SECRET_NAME' }]);
+    expect(build('private_key_jwt', 'local').requiredSecrets()).toEqual([{ name: 'oidc-client-key', variable: 'OIDC_CLIENT_KEY_NAME' }]);
     expect(build('private_key_jwt', 'keyvault').requiredSecrets()).toEqual([]);
     expect(build('federated').requiredSecrets()).toEqual([]);
     expect(build('none').requiredSecrets()).toEqual([]);

@@ -2,6 +2,11 @@ import type { ClientAuth } from 'openid-client';
 import type { JSONWebKeySet } from 'jose';
 import type { ClientAuthMethod } from '../oidc/oidc.config.js';
 
+export interface RequiredClientSecret {
+  name: string;
+  variable: string;
+}
+
 /**
  * How this app proves it is the client, at every IdP endpoint it calls (contract: abstract class =
  * type + DI token). The one openid-client Configuration is built with `clientAuth`, so the code
@@ -14,8 +19,8 @@ export abstract class ClientAuthentication {
   /** openid-client's ClientAuth: adds the credential to each request's body or headers. */
   abstract readonly clientAuth: ClientAuth;
 
-  /** Secrets this method cannot work without (read at start; readiness reports them until loaded). */
-  requiredSecrets(): string[] {
+  /** Secrets this method cannot work without, with the variable naming each (read at start; readiness reports them until loaded). */
+  requiredSecrets(): RequiredClientSecret[] {
     return [];
   }
 

@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, type JSONWebKeySet, type JWK, type JWTPayload, SignJWT } from 'jose';
 import type { SecretsService } from '../../secrets/secrets.service.js';
 import { ClientAssertionSigner } from './client-assertion-signer.js';
+import type { RequiredClientSecret } from './client-authentication.js';
 import { ClientKeyUnusableError } from './client-auth.errors.js';
 
 interface LoadedKey {
@@ -38,8 +39,8 @@ export class LocalClientAssertionSigner extends ClientAssertionSigner {
     return { keys: [(await this.key()).publicJwk] };
   }
 
-  override requiredSecrets(): string[] {
-    return [this.keyName];
+  override requiredSecrets(): RequiredClientSecret[] {
+    return [{ name: this.keyName, variable: 'OIDC_CLIENT_KEY_NAME' }];
   }
 
   private async key(): Promise<LoadedKey> {

@@ -1,7 +1,7 @@
 import type { ClientAuth } from 'openid-client';
 import type { JSONWebKeySet } from 'jose';
 import type { Clock } from '../../common/clock.js';
-import { ClientAuthentication } from './client-authentication.js';
+import { ClientAuthentication, type RequiredClientSecret } from './client-authentication.js';
 import { type ClientAssertionSigner, JWT_BEARER_ASSERTION_TYPE, assertionClaims } from './client-assertion-signer.js';
 
 /**
@@ -28,7 +28,7 @@ export class PrivateKeyJwtClientAuthentication extends ClientAuthentication {
     };
   }
 
-  override requiredSecrets(): string[] {
+  override requiredSecrets(): RequiredClientSecret[] {
     return this.signer.requiredSecrets();
   }
 

@@ -1,6 +1,6 @@
 import { type ClientAuth, ClientSecretBasic, ClientSecretPost } from 'openid-client';
 import type { SecretsService } from '../../secrets/secrets.service.js';
-import { ClientAuthentication } from './client-authentication.js';
+import { ClientAuthentication, type RequiredClientSecret } from './client-authentication.js';
 
 /**
  * AUTH_CLIENT_AUTH=client_secret_basic (HTTP Basic) or client_secret_post (in the form body), with
@@ -20,7 +20,7 @@ export class SecretClientAuthentication extends ClientAuthentication {
     this.clientAuth = async (as, client, body, headers) => scheme(await this.secrets.get(this.secretName))(as, client, body, headers);
   }
 
-  override requiredSecrets(): string[] {
-    return [this.secretName];
+  override requiredSecrets(): RequiredClientSecret[] {
+    return [{ name: this.secretName, variable: 'OIDC_CLIENT_SECRET_NAME' }];
   }
 }

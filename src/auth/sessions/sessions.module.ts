@@ -48,7 +48,11 @@ export class SessionsModule implements OnApplicationBootstrap, OnApplicationShut
     // Readiness reports it until it can be read (Key Vault or SECRET_* variables). In production a
     // short session secret is refused at first read: readiness stays down and logins fail with
     // SECRET_UNUSABLE until the store holds a strong one.
-    this.secrets.require(this.config.sessionSecretName, this.runtime.isProduction ? sessionSecretProblem : undefined);
+    this.secrets.require(this.config.sessionSecretName, {
+      check: this.runtime.isProduction ? sessionSecretProblem : undefined,
+      versions: this.config.sessionSecretVersions,
+      variable: 'AUTH_SESSION_SECRET_NAME',
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
