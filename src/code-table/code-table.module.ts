@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { codeTableConfigSection } from './code-table.config.js';
+import { CodeTableDoctor } from './code-table.doctor.js';
 import { CodeTableHealthIndicator } from './code-table.health.js';
 import { CodeTable } from './code-table.js';
 import { AzureTableCodeTable } from './azure-table-code-table.js';
@@ -10,7 +11,7 @@ import { AzureTableCodeTable } from './azure-table-code-table.js';
  */
 @Module({
   imports: [codeTableConfigSection.forFeature()],
-  providers: [{ provide: CodeTable, useClass: AzureTableCodeTable }, CodeTableHealthIndicator],
+  providers: [{ provide: CodeTable, useClass: AzureTableCodeTable }, CodeTableHealthIndicator, CodeTableDoctor],
   exports: [CodeTable],
 })
 export class CodeTableModule {}

@@ -3,6 +3,7 @@ import { Clock, ClockModule } from '../../common/clock.js';
 import { SecretsConfig, secretsConfigSection } from '../../secrets/secrets.config.js';
 import { SecretsService } from '../../secrets/secrets.service.js';
 import { OidcConfig, oidcConfigSection } from '../oidc/oidc.config.js';
+import { ClientAuthDoctor } from './client-auth.doctor.js';
 import { ClientAuthentication } from './client-authentication.js';
 import { createClientAuthentication } from './client-authentication.factory.js';
 import { ClientJwksController } from './client-jwks.controller.js';
@@ -21,6 +22,7 @@ import { ClientJwksController } from './client-jwks.controller.js';
       useFactory: (oidc: OidcConfig, secretsConfig: SecretsConfig, secrets: SecretsService, clock: Clock) =>
         createClientAuthentication(oidc, secretsConfig, secrets, clock),
     },
+    ClientAuthDoctor,
   ],
   exports: [ClientAuthentication],
 })

@@ -13,14 +13,24 @@ export class FederatedClientAuthentication extends ClientAuthentication {
   readonly method = 'federated';
   readonly clientAuth: ClientAuth;
 
-  constructor(credential: () => TokenCredential, scope: string) {
+  constructor(
+    private readonly credential: () => TokenCredential,
+    /** The token's scope (AUTH_CLIENT_ASSERTION_SCOPE). */
+    readonly scope: string,
+  ) {
     super();
     this.clientAuth = async (_as, client, body) => {
-      const token = await credential().getToken(scope);
-      if (!token?.token) throw new Error(`the Azure credential returned no token for ${scope}`);
+      const assertion = await this.assertion();
       body.set('client_id', client.client_id);
       body.set('client_assertion_type', JWT_BEARER_ASSERTION_TYPE);
-      body.set('client_assertion', token.token);
+      body.set('client_assertion', assertion);
     };
+  }
+
+  /** The identity's current token for the scope (the credential caches and renews it). */
+  async assertion(): Promise<string> {
+    const token = await this.credential().getToken(this.scope);
+    if (!token?.token) throw new Error(`the Azure credential returned no token for ${this.scope}`);
+    return token.token;
   }
 }

@@ -1,4 +1,4 @@
-import { DefaultAzureCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { KeyVaultKeysDouble } from '../../../test/support/key-vault-keys-double.js';
 import { ManagedIdentityDouble } from '../../../test/support/managed-identity-double.js';
@@ -6,26 +6,27 @@ import { ManualClock } from '../../../test/support/clock.js';
 import { KEY_VERSION_CACHE_MS, KeyVaultClientAssertionSigner } from './key-vault-client-assertion-signer.js';
 import { ClientKeyUnavailableError } from './client-auth.errors.js';
 
-/** The real KeyClient and CryptographyClient (managed identity from its double) against the Key Vault keys double. */
+/** The real KeyClient and CryptographyClient (tokens from the managed-identity double) against the Key Vault keys double. */
 describe('KeyVaultClientAssertionSigner', () => {
   let identity: ManagedIdentityDouble;
   let vault: KeyVaultKeysDouble;
-  const savedEnv = { ...process.env };
   const clock = new ManualClock(Date.UTC(2026, 11, 1));
+  /** The identity endpoint's tokens, as the SDK's managed-identity credential would get them. */
+  const credential: TokenCredential = {
+    getToken: async (scopes) => {
+      const scope = Array.isArray(scopes) ? scopes[0]! : (scopes as string);
+      return { token: await identity.requestToken(scope.replace(/\/\.default$/, '')), expiresOnTimestamp: Date.now() + 3_600_000 };
+    },
+  };
   const signer = (keyName: string) =>
-    new KeyVaultClientAssertionSigner(
-      { vaultUrl: vault.vaultUrl, keyName, credential: new DefaultAzureCredential(), disableChallengeResourceVerification: true, retryDelayMs: 1 },
-      clock,
-    );
+    new KeyVaultClientAssertionSigner({ vaultUrl: vault.vaultUrl, keyName, credential, disableChallengeResourceVerification: true, retryDelayMs: 1 }, clock);
 
   beforeAll(async () => {
     identity = await new ManagedIdentityDouble().start();
     vault = await new KeyVaultKeysDouble().start();
-    Object.assign(process.env, identity.credentialEnv());
   });
 
   afterAll(async () => {
-    process.env = savedEnv;
     await vault.stop();
     await identity.stop();
   });

@@ -13,6 +13,7 @@ import { SessionRefresher } from './session-refresher.js';
 import { SessionStore } from './session-store.js';
 import { createSessionStore } from './session-store.factory.js';
 import { SessionsConfig, sessionsConfigSection } from './sessions.config.js';
+import { SessionsDoctor } from './sessions.doctor.js';
 import { SessionsService } from './sessions.service.js';
 
 /** The cookie keys are derived from the session secret: fewer than 32 bytes is guessable material. */
@@ -32,6 +33,7 @@ export function sessionSecretProblem(value: string): string | undefined {
     SessionsService,
     LoginTransactions,
     LogoutClaims,
+    SessionsDoctor,
   ],
   exports: [SessionsService, LoginTransactions, LogoutClaims, SessionStore],
 })
