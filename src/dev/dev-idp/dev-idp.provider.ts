@@ -157,6 +157,12 @@ export async function createDevIdpProvider(options: DevIdpOptions): Promise<{ pr
         : {}),
     })),
     jwks: { keys },
+    // oidc-provider refuses to fetch from loopback addresses (SSRF protection), but a local app's
+    // JWKS URL (private_key_jwt) is exactly that: the dev IdP only ever runs beside the local app.
+    fetch: (input: string | URL | Request, init?: RequestInit) => {
+      const { dispatcher: _ssrfGuard, ...rest } = (init ?? {}) as RequestInit & { dispatcher?: unknown };
+      return fetch(input, rest);
+    },
     cookies: { keys: [createHash('sha256').update(`dev-idp-cookies:${options.issuer}`).digest('base64url')] },
     pkce: { required: () => true },
     scopes: ['openid', 'profile', 'email', 'offline_access', 'roles'],
