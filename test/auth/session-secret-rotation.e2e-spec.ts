@@ -6,7 +6,7 @@ import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
 import { startAzurite, type AzuriteHandle } from '../support/azurite.js';
 import { KeyVaultDouble } from '../support/key-vault-double.js';
 import { ManagedIdentityDouble } from '../support/managed-identity-double.js';
-import { spawnEntry, type SpawnedProcess } from '../support/processes.js';
+import { spawnEntry, type SpawnedProcess, stopAll } from '../support/processes.js';
 import { CLIENT_ID, CLIENT_SECRET, HttpBrowser, freePort, login, startTestIdp } from './support/oidc-harness.js';
 
 const COOKIE = 'app_session';
@@ -56,12 +56,7 @@ describe('session-secret rotation across two API processes', () => {
     idp = await startTestIdp([`http://127.0.0.1:${portA}`, `http://127.0.0.1:${portB}`]);
   }, 60_000);
 
-  afterEach(async () => {
-    for (const child of spawned.splice(0)) {
-      child.kill('SIGTERM');
-      await child.exited();
-    }
-  }, 30_000);
+  afterEach(() => stopAll(spawned), 30_000);
 
   afterAll(async () => {
     await idp?.close();

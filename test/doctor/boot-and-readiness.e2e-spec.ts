@@ -1,13 +1,8 @@
-import { QueueClient } from '@azure/storage-queue';
-import { TableClient } from '@azure/data-tables';
 import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
-import { startAzurite, type AzuriteHandle } from '../support/azurite.js';
+import { createCodeStorage, startAzurite, type AzuriteHandle } from '../support/azurite.js';
 import { NumberApiDouble } from '../support/number-api-double.js';
-import { spawnEntry, type SpawnedProcess } from '../support/processes.js';
+import { spawnEntry, type SpawnedProcess, stopAll } from '../support/processes.js';
 import { CLIENT_ID, CLIENT_SECRET, SESSION_SECRET, freePort, startTestIdp } from '../auth/support/oidc-harness.js';
-
-const QUEUE = 'code-requests';
-const TABLE = 'validcodes';
 
 /**
  * The doctor's checks at the API's start (one warn line per failure, naming the fix; the API still
@@ -25,18 +20,12 @@ describe('start-up checks, readiness and getcode logs', () => {
   beforeAll(async () => {
     port = await freePort();
     azurite = await startAzurite();
-    await new QueueClient(azurite.connectionString, QUEUE).createIfNotExists();
-    await TableClient.fromConnectionString(azurite.connectionString, TABLE, { allowInsecureConnection: true }).createTable();
+    await createCodeStorage(azurite);
     idp = await startTestIdp([`http://127.0.0.1:${port}`]);
     numbers = await new NumberApiDouble().start();
   }, 60_000);
 
-  afterEach(async () => {
-    for (const child of spawned.splice(0)) {
-      child.kill('SIGTERM');
-      await child.exited();
-    }
-  });
+  afterEach(() => stopAll(spawned));
 
   afterAll(async () => {
     await numbers?.stop();

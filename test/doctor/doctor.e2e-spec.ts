@@ -1,17 +1,12 @@
-import { QueueClient } from '@azure/storage-queue';
-import { TableClient } from '@azure/data-tables';
 import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
 import { startDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
 import { devIdpClientFor } from '../../src/dev/dev-idp/dev-idp.config.js';
-import { startAzurite, type AzuriteHandle } from '../support/azurite.js';
+import { createCodeStorage, startAzurite, type AzuriteHandle } from '../support/azurite.js';
 import { KeyVaultDouble } from '../support/key-vault-double.js';
 import { ManagedIdentityDouble } from '../support/managed-identity-double.js';
 import { spawnEntry } from '../support/processes.js';
 import { startRedis, type RedisServerHandle } from '../support/redis.js';
 import { CLIENT_ID, CLIENT_SECRET, SESSION_SECRET, freePort, startTestIdp } from '../auth/support/oidc-harness.js';
-
-const QUEUE = 'code-requests';
-const TABLE = 'validcodes';
 
 interface DoctorRun {
   code: number | null;
@@ -38,8 +33,7 @@ describe('npm run doctor', () => {
   beforeAll(async () => {
     appPort = await freePort();
     azurite = await startAzurite();
-    await new QueueClient(azurite.connectionString, QUEUE).createIfNotExists();
-    await TableClient.fromConnectionString(azurite.connectionString, TABLE, { allowInsecureConnection: true }).createTable();
+    await createCodeStorage(azurite);
     idp = await startTestIdp([`http://127.0.0.1:${appPort}`]);
     // An IdP that offers client_secret_basic only (its discovery lists no client_secret_post).
     basicOnlyIdp = await startDevIdp({ clients: [devIdpClientFor(`http://127.0.0.1:${appPort}`, CLIENT_ID, CLIENT_SECRET)], clientAuthMethods: ['client_secret_basic', 'none'] });
