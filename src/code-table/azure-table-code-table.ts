@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { odata, type TableClient } from '@azure/data-tables';
 import { createTableClient } from '../azure/storage-clients.js';
-import { describeStorageFailure } from '../azure/storage-failure.js';
+import { describeStorageFailure, isTableNotFound } from '../azure/storage-failure.js';
 import { CodeTable, sameOwner, TABLE_CODE_PATTERN, type ActivationOutcome, type CodeIssuance, type CodeOwner, type ConsumeOutcome, type ExpiryOutcome, type IssueOutcome } from './code-table.js';
 import { CodeTableConfig } from './code-table.config.js';
 import {
@@ -19,7 +19,7 @@ import {
   parseOutstanding,
   ROW_KEY,
 } from './code-rows.js';
-import { hasStatus, onCodeTable } from './table-storage.js';
+import { codeTableResource, hasStatus, onCodeTable } from './table-storage.js';
 
 /** Conflicting writers (another watcher, a concurrent verify) lose an ETag race at most this often. */
 const MAX_RACES = 5;
@@ -53,7 +53,7 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
   async activate(issuance: CodeIssuance, now: Date): Promise<ActivationOutcome> {
     // The queue message carries no owner: an activation never binds a code.
     const row = issuedRow({ ...issuance, owner: undefined }, now);
-    return onCodeTable(async () => {
+    return this.onTable(async () => {
       for (let race = 0; race < MAX_RACES; race++) {
         try {
           await this.client.createEntity({ partitionKey: issuance.code, rowKey: ROW_KEY, ...row });
@@ -79,7 +79,7 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
 
   async insertIssued(issuance: CodeIssuance, now: Date): Promise<IssueOutcome> {
     const row = issuedRow(issuance, now);
-    return onCodeTable(async () => {
+    return this.onTable(async () => {
       try {
         await this.client.createEntity({ partitionKey: issuance.code, rowKey: ROW_KEY, ...row });
         return 'stored';
@@ -111,7 +111,7 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
   async revoke(issuance: Pick<CodeIssuance, 'code' | 'issuedAt'>, now: Date): Promise<void> {
     if (!TABLE_CODE_PATTERN.test(issuance.code)) return;
     const issuedAt = issuance.issuedAt.toISOString();
-    await onCodeTable(async () => {
+    await this.onTable(async () => {
       for (let race = 0; race < MAX_RACES; race++) {
         const existing = await this.read(issuance.code);
         if (!existing || existing.row.issuedAt !== issuedAt || existing.row.state !== 'valid') return;
@@ -133,7 +133,7 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
 
   async expire(issuance: CodeIssuance): Promise<ExpiryOutcome> {
     const issuedAt = issuance.issuedAt.toISOString();
-    return onCodeTable(async () => {
+    return this.onTable(async () => {
       for (let race = 0; race < MAX_RACES; race++) {
         const existing = await this.read(issuance.code);
         if (!existing) return 'absent';
@@ -152,7 +152,7 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
 
   async consume(code: string, now: Date, caller?: CodeOwner): Promise<ConsumeOutcome> {
     if (!TABLE_CODE_PATTERN.test(code)) return 'no-match';
-    return onCodeTable(async () => {
+    return this.onTable(async () => {
       const existing = await this.read(code);
       if (!existing) return 'no-match';
       const owner = ownerOfRow(existing.row);
@@ -188,7 +188,7 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
   }
 
   async outstanding(owner: CodeOwner, now: Date): Promise<CodeIssuance[]> {
-    return onCodeTable(async () => {
+    return this.onTable(async () => {
       const list = await this.readOwner(owner);
       return (list?.outstanding ?? [])
         .filter((o) => Date.parse(o.expiresAt) > now.getTime())
@@ -198,7 +198,7 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
 
   async isLive(code: string, now: Date): Promise<boolean> {
     if (!TABLE_CODE_PATTERN.test(code)) return false;
-    return onCodeTable(async () => {
+    return this.onTable(async () => {
       const existing = await this.read(code);
       return existing !== undefined && isLive(existing.row, now) && ownerOfRow(existing.row) === undefined;
     });
@@ -206,7 +206,7 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
 
   async sweepExpired(before: Date): Promise<number> {
     const cutoff = before.toISOString();
-    return onCodeTable(async () => {
+    return this.onTable(async () => {
       let n = 0;
       const remove = async (row: { partitionKey?: string; rowKey?: string; etag: string }) => {
         try {
@@ -235,22 +235,27 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
   }
 
   async ping(): Promise<void> {
-    await onCodeTable(async () => {
+    await this.onTable(async () => {
       // A point read of a key that never exists: 404 ResourceNotFound proves the table is there,
       // 404 TableNotFound does not.
       try {
         await this.client.getEntity('~ping', ROW_KEY);
       } catch (error) {
-        if (hasStatus(error, 404) && (error as { code?: string }).code !== 'TableNotFound') return;
+        if (hasStatus(error, 404) && !isTableNotFound(error)) return;
         throw error;
       }
     });
   }
 
+  /** Work on the table; a failure's log line names the table, and a missing one or a missing role with its fix. */
+  private onTable<T>(work: () => Promise<T>): Promise<T> {
+    return onCodeTable(work, codeTableResource(this.config.tableName));
+  }
+
   /** Read-modify-write of an owner's list under its ETag; returns what `change` dropped. */
   private async updateOwner(owner: CodeOwner, change: (list: Outstanding[]) => { keep: Outstanding[]; dropped: Outstanding[] }): Promise<Outstanding[]> {
     const partitionKey = ownerPartition(owner);
-    return onCodeTable(async () => {
+    return this.onTable(async () => {
       for (let race = 0; race < MAX_RACES * 4; race++) {
         const existing = await this.readOwnerEntity(partitionKey);
         const { keep, dropped } = change(existing?.outstanding ?? []);
@@ -287,7 +292,7 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
       const entity = await this.client.getEntity<OwnerRow>(partitionKey, OWNER_ROW_KEY);
       return { outstanding: parseOutstanding(entity.outstanding), etag: entity.etag };
     } catch (error) {
-      if (hasStatus(error, 404) && (error as { code?: string }).code !== 'TableNotFound') return undefined;
+      if (hasStatus(error, 404) && !isTableNotFound(error)) return undefined;
       throw error;
     }
   }
@@ -297,7 +302,7 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
       const entity = await this.client.getEntity<CodeRow>(code, ROW_KEY);
       return { row: entity, etag: entity.etag };
     } catch (error) {
-      if (hasStatus(error, 404) && (error as { code?: string }).code !== 'TableNotFound') return undefined;
+      if (hasStatus(error, 404) && !isTableNotFound(error)) return undefined;
       throw error;
     }
   }

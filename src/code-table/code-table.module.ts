@@ -2,6 +2,7 @@ import { Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown
 import { everyInterval } from '../common/periodic-task.js';
 import { Clock, ClockModule } from '../common/clock.js';
 import { CodeTableConfig, codeTableConfigSection } from './code-table.config.js';
+import { CodeTableDoctor } from './code-table.doctor.js';
 import { CodeTableHealthIndicator } from './code-table.health.js';
 import { CodeTable } from './code-table.js';
 import { AzureTableCodeTable } from './azure-table-code-table.js';
@@ -16,7 +17,7 @@ export const SWEEP_GRACE_MS = 5 * 60_000;
  */
 @Module({
   imports: [codeTableConfigSection.forFeature(), ClockModule],
-  providers: [{ provide: CodeTable, useClass: AzureTableCodeTable }, CodeTableHealthIndicator],
+  providers: [{ provide: CodeTable, useClass: AzureTableCodeTable }, CodeTableHealthIndicator, CodeTableDoctor],
   exports: [CodeTable],
 })
 export class CodeTableModule implements OnApplicationBootstrap, OnApplicationShutdown {

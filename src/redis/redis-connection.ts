@@ -5,7 +5,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { SecretsService } from '../secrets/secrets.service.js';
 import { EntraRedisCredentials } from './entra-redis-credentials.js';
 import { RateLimitedLog } from './rate-limited-log.js';
-import type { RedisConfig } from './redis.config.js';
+import { REDIS_ENTRA_SCOPE, type RedisConfig } from './redis.config.js';
 import { RedisUnavailableError } from './redis.errors.js';
 import type { Clock } from '../common/clock.js';
 
@@ -150,33 +150,7 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     if (this.closed) return;
-    const options: RedisOptions = {
-      lazyConnect: true,
-      // Fail fast while disconnected: a throttler check must not queue behind a reconnect.
-      enableOfflineQueue: false,
-      // A rate-limit increment re-sent after a reconnect would count twice.
-      autoResendUnfulfilledCommands: false,
-      maxRetriesPerRequest: 0,
-      // Commands issued in the same event-loop tick (concurrent requests' session reads and limit
-      // increments) leave in one write(2) and their replies are read together. Order per
-      // connection is kept; the compare-and-set writes are Lua scripts, so no WATCH state is shared.
-      enableAutoPipelining: true,
-      commandTimeout: this.config.commandTimeoutMs,
-      connectTimeout: this.config.connectTimeoutMs,
-      retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 3000),
-      connectionName: 'integrated-auth-service',
-      ...credentials,
-    };
-    if (this.config.url) {
-      this.redis = new Redis(this.config.url, options);
-    } else {
-      this.redis = new Redis({
-        ...options,
-        host: this.config.host,
-        port: this.config.port,
-        ...(this.config.tls ? { tls: { servername: this.config.host } } : {}),
-      });
-    }
+    this.redis = this.newClient(credentials);
     this.entra?.attach(this.redis);
     this.redis.on('error', (error: Error) => {
       this.wasDown = true;
@@ -199,6 +173,59 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
       await this.redis.connect();
     } catch {
       // Logged by the error handler; ioredis keeps reconnecting.
+    }
+  }
+
+  /** A client with the connection's options (not connected: lazyConnect). */
+  private newClient(credentials: { username?: string; password?: string }, overrides: RedisOptions = {}): Redis {
+    const options: RedisOptions = {
+      lazyConnect: true,
+      // Fail fast while disconnected: a throttler check must not queue behind a reconnect.
+      enableOfflineQueue: false,
+      // A rate-limit increment re-sent after a reconnect would count twice.
+      autoResendUnfulfilledCommands: false,
+      maxRetriesPerRequest: 0,
+      // Commands issued in the same event-loop tick (concurrent requests' session reads and limit
+      // increments) leave in one write(2) and their replies are read together. Order per
+      // connection is kept; the compare-and-set writes are Lua scripts, so no WATCH state is shared.
+      enableAutoPipelining: true,
+      commandTimeout: this.config.commandTimeoutMs,
+      connectTimeout: this.config.connectTimeoutMs,
+      retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 3000),
+      connectionName: 'integrated-auth-service',
+      ...credentials,
+      ...overrides,
+    };
+    if (this.config.url) return new Redis(this.config.url, options);
+    return new Redis({
+      ...options,
+      host: this.config.host,
+      port: this.config.port,
+      ...(this.config.tls ? { tls: { servername: this.config.host } } : {}),
+    });
+  }
+
+  /**
+   * For the doctor: a one-off connection with the same target and credentials (a password from the
+   * secret store, or a fresh Entra token), AUTH and PING, then closed. Throws what went wrong
+   * (unreachable, AUTH refused), whatever state the shared connection is in.
+   */
+  async probe(): Promise<void> {
+    const credentials =
+      this.config.auth === 'entra'
+        ? { username: this.config.username, password: (await this.credential().getToken(REDIS_ENTRA_SCOPE))?.token }
+        : await this.initialCredentials();
+    const client = this.newClient(credentials, { retryStrategy: () => null, enableOfflineQueue: true, reconnectOnError: () => false });
+    // The first error says why (WRONGPASS, ECONNREFUSED); connect() then only says the connection closed.
+    let first: Error | undefined;
+    client.on('error', (error: Error) => (first ??= error));
+    try {
+      await client.connect();
+      await client.ping();
+    } catch (error) {
+      throw first ?? error;
+    } finally {
+      client.disconnect();
     }
   }
 

@@ -1,6 +1,6 @@
 import { SignJWT, importJWK } from 'jose';
 import { startAzurite, type AzuriteHandle } from '../support/azurite.js';
-import { spawnEntry, type SpawnedProcess } from '../support/processes.js';
+import { spawnEntry, type SpawnedProcess, stopAll } from '../support/processes.js';
 import { DEMO_USER } from '../../src/dev/dev-idp/dev-idp.provider.js';
 import { type RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
 import { CLIENT_ID, HttpBrowser, apiProcessEnv, freePort, login, startTestIdp } from './support/oidc-harness.js';
@@ -62,12 +62,7 @@ describe('sessions across real API processes (Table store on Azurite)', () => {
     });
   }, 60_000);
 
-  afterEach(async () => {
-    for (const child of spawned.splice(0)) {
-      child.kill('SIGTERM');
-      await child.exited();
-    }
-  }, 30_000);
+  afterEach(() => stopAll(spawned), 30_000);
 
   afterAll(async () => {
     await idp?.close();

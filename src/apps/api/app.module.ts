@@ -5,6 +5,7 @@ import { RateLimitModule } from '../../rate-limit/rate-limit.module.js';
 import { SecretsModule } from '../../secrets/secrets.module.js';
 import { ObservabilityModule } from '../../observability/observability.module.js';
 import { HealthModule } from '../../health/health.module.js';
+import { DoctorModule } from '../../doctor/doctor.module.js';
 import { AuthModule } from '../../auth/auth.module.js';
 import { CodesModule } from '../../codes/codes.module.js';
 import { VerificationModule } from '../../verification/verification.module.js';
@@ -21,6 +22,7 @@ import { ProductPageModule } from '../../product-page/product-page.module.js';
     SecretsModule,
     ObservabilityModule,
     HealthModule,
+    DoctorModule,
     AuthModule,
     CodesModule,
     VerificationModule,

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import * as client from 'openid-client';
 import { createRemoteJWKSet, type JWTPayload } from 'jose';
 import { Clock } from '../../common/clock.js';
-import { SecretsService } from '../../secrets/secrets.service.js';
+import { ClientAuthentication } from '../client-auth/client-authentication.js';
 import { IdentityProviderUnavailableError, LoginFailedError } from '../auth.errors.js';
 import { type LogoutTokenFacts, verifyLogoutToken } from './logout-token.js';
 import { OidcConfig } from './oidc.config.js';
@@ -43,6 +43,10 @@ export interface TokenSet {
  * host), and each endpoint can be overridden so the browser goes to the public host while the
  * server talks to the in-cluster one. An instance is one IdP, by the OidcConfig it is given: its
  * discovery and keys are its own, so several IdPs can be clients side by side.
+ *
+ * Its one openid-client Configuration carries the client authentication (ClientAuthentication,
+ * AUTH_CLIENT_AUTH): every call made with it (code grant, refresh, introspection, token exchange,
+ * revocation) authenticates the same way, so no caller builds client authentication of its own.
  */
 @Injectable()
 export class OidcClient {
@@ -52,7 +56,7 @@ export class OidcClient {
 
   constructor(
     private readonly config: OidcConfig,
-    private readonly secrets: SecretsService,
+    private readonly clientAuthentication: ClientAuthentication,
     private readonly clock: Clock,
   ) {}
 
@@ -73,8 +77,7 @@ export class OidcClient {
 
   private async discover(): Promise<client.Configuration> {
     const c = this.config;
-    const secret = c.clientSecretName ? await this.secrets.get(c.clientSecretName) : undefined;
-    const auth = secret ? client.ClientSecretBasic(secret) : client.None();
+    const auth = this.clientAuthentication.clientAuth;
     const clientMetadata: Partial<client.ClientMetadata> = { [client.clockTolerance]: c.clockToleranceSeconds };
     const options = c.allowHttp ? { execute: [client.allowInsecureRequests] } : undefined;
     let configuration: client.Configuration;

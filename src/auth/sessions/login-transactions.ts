@@ -29,7 +29,7 @@ export class LoginTransactions {
 
   /** The attempt a cookie value seals, unless it is forged, foreign or expired. */
   async open(value: string | undefined): Promise<LoginTransaction | undefined> {
-    const tx = (await this.sealers.transaction()).open<LoginTransaction>(value);
+    const tx = await this.sealers.openTransaction<LoginTransaction>(value);
     return tx && tx.exp > this.clock.now() ? tx : undefined;
   }
 }

@@ -14,7 +14,7 @@ const derive = (env: Record<string, string>, publicBaseUrl = 'http://localhost:3
 };
 
 describe('sessions config', () => {
-  it('defaults: 8 h sessions ending after 30 min idle, no cache, refresh a minute ahead', () => {
+  it('defaults: 8 h sessions ending after 30 min idle, no cache, refresh a minute ahead, two session-secret versions read every minute', () => {
     expect(derive({})).toEqual({
       sessionStore: 'memory',
       sessionTable: 'sessions',
@@ -23,6 +23,8 @@ describe('sessions config', () => {
       sweepIntervalMs: 3_600_000,
       sessionTtlSeconds: 8 * 3600,
       sessionSecretName: 'session-secret',
+      sessionSecretVersions: 2,
+      sessionSecretRefreshMs: 60_000,
       sessionCacheMs: 0,
       sessionIdleSeconds: 1800,
       sessionCacheMaxEntries: 10_000,

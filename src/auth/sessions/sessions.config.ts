@@ -21,6 +21,14 @@ export class SessionsConfig {
   readonly sessionTtlSeconds!: number;
   readonly sessionSecretName!: string;
   /**
+   * Versions of the session secret that still open cookies (Key Vault's versions, or one per line
+   * locally): cookies are sealed with the newest, so a rotation signs nobody out as long as the
+   * previous version stays among these.
+   */
+  readonly sessionSecretVersions!: number;
+  /** How often the versions are read again, so every instance picks up a rotation (and a dropped version) live. */
+  readonly sessionSecretRefreshMs!: number;
+  /**
    * How long an instance may reuse a session it read from the store (0 = read on every request).
    * Logout on this instance is immediate either way; a back-channel logout handled by another
    * instance reaches this one within this time.
@@ -55,6 +63,8 @@ export const sessionsConfigSection = defineConfigSection(
     AUTH_SESSION_TABLE_URL: optionalUrl(),
     AUTH_SESSION_TTL_SECONDS: envInt(8 * 3600, 60, 30 * 86_400),
     AUTH_SESSION_SECRET_NAME: z.string().default('session-secret'),
+    AUTH_SESSION_SECRET_VERSIONS: envInt(2, 1, 10),
+    AUTH_SESSION_SECRET_REFRESH_SECONDS: envInt(60, 1, 86_400),
     AUTH_SESSION_CACHE_MS: envInt(0, 0, 60_000),
     AUTH_SESSION_IDLE_SECONDS: envInt(1800, 1, 30 * 86_400),
     AUTH_SESSION_CACHE_MAX_ENTRIES: envInt(10_000, 1, 1_000_000),
@@ -77,6 +87,8 @@ export const sessionsConfigSection = defineConfigSection(
       sweepIntervalMs: config.get(storageAccountConfigSection).sweepIntervalMs,
       sessionTtlSeconds: v.AUTH_SESSION_TTL_SECONDS,
       sessionSecretName: v.AUTH_SESSION_SECRET_NAME,
+      sessionSecretVersions: v.AUTH_SESSION_SECRET_VERSIONS,
+      sessionSecretRefreshMs: v.AUTH_SESSION_SECRET_REFRESH_SECONDS * 1000,
       sessionCacheMs: v.AUTH_SESSION_CACHE_MS,
       sessionIdleSeconds: v.AUTH_SESSION_IDLE_SECONDS,
       sessionCacheMaxEntries: v.AUTH_SESSION_CACHE_MAX_ENTRIES,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { html } from '../../common/views/html.js';
 import { page } from '../../common/views/page.js';
@@ -22,9 +22,39 @@ export interface DevIdpUser {
   roles: string[];
 }
 
+/**
+ * How a client authenticates at the dev IdP, mirroring the app's AUTH_CLIENT_AUTH. `federated`
+ * is Entra's federated identity credential: the client's assertion is a token from another issuer
+ * (a managed identity), trusted for one subject and audience.
+ */
+export type DevIdpClientAuth =
+  | { method: 'client_secret_basic' | 'client_secret_post'; secret: string }
+  | { method: 'private_key_jwt'; jwksUri: string }
+  | { method: 'private_key_jwt'; jwks: { keys: JWK[] } }
+  | { method: 'federated'; credential: FederatedCredential }
+  | { method: 'none' };
+
+/** A federated identity credential: which issuer's tokens, for which subject and audience, stand for the client. */
+export interface FederatedCredential {
+  issuer: string;
+  subject: string;
+  audience: string;
+}
+
+/** A federated client as the dev IdP registers it: oidc-provider sees a client_secret_post client with a secret only this process knows. */
+export interface FederatedClient {
+  clientId: string;
+  credential: FederatedCredential;
+  internalSecret: string;
+}
+
 export interface DevIdpClient {
   clientId: string;
-  clientSecret: string;
+  /** client_secret_basic with this secret, unless `auth` says otherwise. */
+  clientSecret?: string;
+  auth?: DevIdpClientAuth;
+  /** Grant types beyond the code flow with refresh tokens (a test registering its own grant). */
+  extraGrantTypes?: string[];
   redirectUris: string[];
   postLogoutRedirectUris: string[];
   backchannelLogoutUri?: string;
@@ -57,6 +87,30 @@ export interface DevIdpOptions {
   revocation?: boolean;
   /** Audiences the app may exchange its tokens for (RFC 8693 and on-behalf-of); default the demo services'. */
   exchangeAudiences?: readonly string[];
+  /** The client authentication methods it offers (`token_endpoint_auth_methods_supported`); oidc-provider's defaults when absent. */
+  clientAuthMethods?: string[];
+}
+
+/** A client's authentication: `auth`, else client_secret_basic with its secret. */
+export function devIdpClientAuth(client: DevIdpClient): DevIdpClientAuth {
+  if (client.auth) return client.auth;
+  if (client.clientSecret === undefined) throw new Error(`dev IdP client ${client.clientId} has neither auth nor clientSecret`);
+  return { method: 'client_secret_basic', secret: client.clientSecret };
+}
+
+/** oidc-provider's metadata for the client's authentication (a federated client: its internal secret, see dev-idp.federated.ts). */
+function authRegistration(auth: DevIdpClientAuth, internalSecret: string): Record<string, unknown> {
+  switch (auth.method) {
+    case 'client_secret_basic':
+    case 'client_secret_post':
+      return { token_endpoint_auth_method: auth.method, client_secret: auth.secret };
+    case 'private_key_jwt':
+      return { token_endpoint_auth_method: 'private_key_jwt', ...('jwksUri' in auth ? { jwks_uri: auth.jwksUri } : { jwks: auth.jwks }) };
+    case 'federated':
+      return { token_endpoint_auth_method: 'client_secret_post', client_secret: internalSecret };
+    case 'none':
+      return { token_endpoint_auth_method: 'none' };
+  }
 }
 
 /**
@@ -85,28 +139,41 @@ export async function generateSigningKeys(): Promise<JWK[]> {
 }
 
 /** Builds the oidc-provider instance (not listening). */
-export async function createDevIdpProvider(options: DevIdpOptions): Promise<{ provider: Provider; keys: JWK[] }> {
+export async function createDevIdpProvider(options: DevIdpOptions): Promise<{ provider: Provider; keys: JWK[]; federatedClients: FederatedClient[] }> {
   const users = options.users ?? [DEMO_USER];
   const keys = options.keys ?? (await generateSigningKeys());
   const audience = options.apiAudience ?? DEV_IDP_DEFAULT_AUDIENCE;
   const ttl = options.ttl ?? {};
   const byId = new Map(users.map((u) => [u.sub, u]));
   const frontchannel = new Map(options.clients.flatMap((c) => (c.frontchannelLogoutUri ? [[c.clientId, c.frontchannelLogoutUri] as const] : [])));
+  const federatedClients: FederatedClient[] = [];
+  const registrations = options.clients.map((c) => {
+    const auth = devIdpClientAuth(c);
+    const internalSecret = randomBytes(32).toString('base64url');
+    if (auth.method === 'federated') federatedClients.push({ clientId: c.clientId, credential: auth.credential, internalSecret });
+    return { client: c, auth: authRegistration(auth, internalSecret) };
+  });
 
   const configuration: Configuration = {
-    clients: options.clients.map((c) => ({
+    ...(options.clientAuthMethods ? { clientAuthMethods: options.clientAuthMethods as Configuration['clientAuthMethods'] } : {}),
+    clients: registrations.map(({ client: c, auth }) => ({
       client_id: c.clientId,
-      client_secret: c.clientSecret,
       redirect_uris: c.redirectUris,
       post_logout_redirect_uris: c.postLogoutRedirectUris,
-      grant_types: ['authorization_code', 'refresh_token', TOKEN_EXCHANGE_GRANT, JWT_BEARER_GRANT],
+      grant_types: [...new Set(['authorization_code', 'refresh_token', TOKEN_EXCHANGE_GRANT, JWT_BEARER_GRANT, ...(c.extraGrantTypes ?? [])])],
       response_types: ['code'],
-      token_endpoint_auth_method: 'client_secret_basic',
+      ...auth,
       ...(c.backchannelLogoutUri
         ? { backchannel_logout_uri: c.backchannelLogoutUri, backchannel_logout_session_required: true }
         : {}),
     })),
     jwks: { keys },
+    // oidc-provider refuses to fetch from loopback addresses (SSRF protection), but a local app's
+    // JWKS URL (private_key_jwt) is exactly that: the dev IdP only ever runs beside the local app.
+    fetch: (input: string | URL | Request, init?: RequestInit) => {
+      const { dispatcher: _ssrfGuard, ...rest } = (init ?? {}) as RequestInit & { dispatcher?: unknown };
+      return fetch(input, rest);
+    },
     cookies: { keys: [createHash('sha256').update(`dev-idp-cookies:${options.issuer}`).digest('base64url')] },
     pkce: { required: () => true },
     scopes: ['openid', 'profile', 'email', 'offline_access', 'roles'],
@@ -222,7 +289,7 @@ if(!left)go();setTimeout(go,3000);</script></body></html>`;
     keys,
     accessTokenTtlSeconds: ttl.accessToken ?? 300,
   });
-  return { provider, keys };
+  return { provider, keys, federatedClients };
 }
 
 /** The front-channel logout URLs (with `iss` and the client's `sid`) of the clients the ending IdP session signed in to. */

@@ -1,3 +1,5 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import type { LocalStackPart } from './parts.js';
@@ -27,7 +29,6 @@ export const LOCAL_STACK_ENV: Record<string, string> = {
   AUTH_PROVIDER: 'dev',
   OIDC_ISSUER_URL: 'http://localhost:4000',
   OIDC_CLIENT_ID: 'integrated-auth-app',
-  SECRET_OIDC_CLIENT_SECRET: 'dev-client-secret',
   SECRET_SESSION_SECRET: 'local-dev-session-secret-change-me-0123456789',
   // Seed 003's product page calls the details and reviews stand-ins with tokens exchanged for their
   // audiences at the dev IdP; /auth/verify may mint those two as well (forward auth, see
@@ -36,6 +37,41 @@ export const LOCAL_STACK_ENV: Record<string, string> = {
   REVIEWS_API_URL: 'http://127.0.0.1:7074',
   AUTH_VERIFY_AUDIENCES: 'details-api,reviews-api',
 };
+
+/** The dev client secret, for the secret methods only (the app's and the dev IdP's copy). */
+const LOCAL_CLIENT_SECRET = { SECRET_OIDC_CLIENT_SECRET: 'dev-client-secret' };
+
+/** Where `AUTH_CLIENT_AUTH=private_key_jwt npm start` keeps the app's signing key (generated once, git-ignored). */
+export const LOCAL_CLIENT_KEY_FILE = '.data/oidc-client-key.json';
+
+/**
+ * The environment of every part: the embedded defaults, the developer's own variables over them,
+ * and what the chosen AUTH_CLIENT_AUTH needs. A client secret only for the secret methods; for
+ * private_key_jwt a local RSA key (SECRET_OIDC_CLIENT_KEY_FILE, created on first use) whose public
+ * half the app serves and the dev IdP fetches: no client secret anywhere.
+ */
+export function localStackEnvironment(env: Record<string, string | undefined>, keyFile = LOCAL_CLIENT_KEY_FILE): Record<string, string | undefined> {
+  const merged: Record<string, string | undefined> = { ...env, ...LOCAL_STACK_ENV, ...pickDefined(env, Object.keys(LOCAL_STACK_ENV)) };
+  const method = merged.AUTH_CLIENT_AUTH ?? 'client_secret_basic';
+  if (method === 'client_secret_basic' || method === 'client_secret_post') return { ...LOCAL_CLIENT_SECRET, ...merged };
+  if (method === 'private_key_jwt' && !merged.SECRET_OIDC_CLIENT_KEY && !merged.SECRET_OIDC_CLIENT_KEY_FILE) {
+    ensureLocalClientKey(keyFile);
+    return { ...merged, SECRET_OIDC_CLIENT_KEY_FILE: keyFile };
+  }
+  return merged;
+}
+
+/** An RSA 2048 private JWK at `file`, unless one is there already (readable by its owner only). */
+export function ensureLocalClientKey(file: string): void {
+  if (existsSync(file)) return;
+  mkdirSync(dirname(file), { recursive: true });
+  const jwk = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+  writeFileSync(file, `${JSON.stringify(jwk)}\n`, { mode: 0o600 });
+}
+
+function pickDefined(env: Record<string, string | undefined>, keys: string[]): Record<string, string> {
+  return Object.fromEntries(keys.flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]!]])));
+}
 
 function azuriteScript(service: 'queue' | 'table'): string {
   const root = dirname(createRequire(import.meta.url).resolve('azurite/package.json'));
