@@ -11,7 +11,7 @@
 // only a cache: Node recompiles whatever does not match (another Node version, other V8 flags,
 // changed files), and a read-only file system only stops it from adding entries.
 //
-//   node scripts/bundle.mjs            (run by `npm run build`)
+//   node scripts/bundle.mjs            (run by `npm run build:prod`, after tsc; `npm start` skips it)
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -55,7 +55,7 @@ const DEFINE = { __dirname: '__bundle_dirname', __filename: '__bundle_filename' 
 
 for (const entry of BUNDLED_ENTRIES) {
   const input = `dist/${entry}/main.js`;
-  if (!existsSync(input)) throw new Error(`${input} is missing: run tsc first (npm run build)`);
+  if (!existsSync(input)) throw new Error(`${input} is missing: run tsc first (npm run build:prod does both)`);
   await build({
     entryPoints: [input],
     outfile: `dist/${entry}/main.bundle.js`,
