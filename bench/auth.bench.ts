@@ -16,7 +16,8 @@ const CONNECTIONS = 16;
 const DURATION_S = seconds(6);
 const WARMUP_S = seconds(2);
 const ROUNDS = 2;
-const COOKIE = 'app_session';
+/** The session cookie's name when PUBLIC_BASE_URL is https (production), see sessions.config.ts. */
+const COOKIE = '__Host-app_session';
 type Variant = 'anonymous' | 'table' | 'cached' | 'redis' | 'bearer';
 const NAMES: Variant[] = ['anonymous', 'bearer', 'redis', 'cached', 'table'];
 const LABELS: Record<Variant, string> = {

@@ -15,7 +15,8 @@ const CONNECTIONS = 16;
 const DURATION_S = seconds(6);
 const WARMUP_S = seconds(2);
 const ROUNDS = 2;
-const COOKIE = 'app_session';
+/** The session cookie's name when PUBLIC_BASE_URL is https (production), see sessions.config.ts. */
+const COOKIE = '__Host-app_session';
 /** What nginx's recipe sends with the subrequest. */
 const FORWARDED = { 'x-original-uri': '/details/7?view=full', 'x-forwarded-host': 'details.example.test', 'x-forwarded-proto': 'https' };
 
