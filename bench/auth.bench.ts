@@ -15,7 +15,7 @@ const LOGINS = QUICK ? 60 : 200;
 const CONNECTIONS = 16;
 const DURATION_S = seconds(6);
 const WARMUP_S = seconds(2);
-const ROUNDS = 2;
+const ROUNDS = QUICK ? 1 : 2;
 /** The session cookie's name when PUBLIC_BASE_URL is https (production), see sessions.config.ts. */
 const COOKIE = '__Host-app_session';
 type Variant = 'anonymous' | 'table' | 'cached' | 'redis' | 'bearer';

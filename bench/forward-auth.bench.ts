@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Result } from 'autocannon';
 import type { BenchResult, BenchSection } from './bench-section.js';
 import { applyLayout, layoutNote, serverCpu, startNode, stopNode, type Layout } from './support/processes.js';
-import { seconds } from './support/settings.js';
+import { QUICK, seconds } from './support/settings.js';
 import { ENTRY } from './support/entries.js';
 import { benchSite, load as loadPhase, loadFigures, measuredLayouts, signedInAppEnv, startBenchIdp, startBenchRedis, startSiteFronts } from './support/signed-in-apps.js';
 import { startAzurite } from '../test/support/azurite.js';
@@ -14,7 +14,7 @@ import { idpAccessToken } from './auth.bench.js';
 const CONNECTIONS = 16;
 const DURATION_S = seconds(6);
 const WARMUP_S = seconds(2);
-const ROUNDS = 2;
+const ROUNDS = QUICK ? 1 : 2;
 /** The session cookie's name when PUBLIC_BASE_URL is https (production), see sessions.config.ts. */
 const COOKIE = '__Host-app_session';
 /** What nginx's recipe sends with the subrequest. */

@@ -23,7 +23,8 @@ export { startNode, stopNode, productionNodeFlags } from './support/processes.js
 const CONNECTIONS = 32;
 const DURATION_S = seconds(10);
 const WARMUP_S = seconds(3);
-const ROUNDS = 3; // one per starting server: every server runs first, second and third once
+// One per starting server: every server runs first, second and third once (--quick: one round).
+const ROUNDS = QUICK ? 1 : 3;
 const STARTS = QUICK ? 1 : 3;
 const KEY = 'bench-function-key';
 const QUEUE = 'code-requests';
