@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { VerificationConfig } from './verification.config.js';
-import { CodeTable, type CodeOwner } from '../code-table/code-table.js';
+import { CodeTable, type CodeOwner, type CodePurpose } from '../code-table/code-table.js';
 import { TooManyAttemptsError } from './verification.errors.js';
 import { AttemptBudget } from './attempt-budget.js';
 
@@ -34,13 +34,14 @@ export class VerificationService {
     private readonly clock: Clock,
   ) {}
 
-  async verify(code: string, verifier: Verifier): Promise<boolean> {
+  /** `purpose`: which codes may verify here (getcode's on POST /api/v1/verifycode; step-up codes on /auth/second-factor). */
+  async verify(code: string, verifier: Verifier, purpose: CodePurpose = 'public'): Promise<boolean> {
     const key = budgetKey(verifier);
     const now = this.clock.date();
     const before = await this.attempts.attempts(key, now);
     if (before.lockedUntil && before.lockedUntil.getTime() > now.getTime()) throw new TooManyAttemptsError(retryAfter(before.lockedUntil, now));
 
-    if (await this.table.consume(code.trim(), now, verifier.owner)) {
+    if (await this.table.consume(code.trim(), now, verifier.owner, purpose)) {
       if (before.failures > 0) {
         await this.attempts.resetAttempts(key).catch((error: unknown) => this.logger.warn(`Could not reset the attempt count: ${(error as Error).name}`));
       }

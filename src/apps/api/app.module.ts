@@ -10,6 +10,7 @@ import { CodesModule } from '../../codes/codes.module.js';
 import { VerificationModule } from '../../verification/verification.module.js';
 import { HomeModule } from '../../home/home.module.js';
 import { TiniAppModule } from '../../tiniapp/tiniapp.module.js';
+import { StepUpModule } from '../../auth/step-up/step-up.module.js';
 
 /** The API process: the modules it runs. The Tini App routes exist only when configured (otherwise /auth_* answer 404). */
 @Module({
@@ -23,6 +24,7 @@ import { TiniAppModule } from '../../tiniapp/tiniapp.module.js';
     AuthModule,
     CodesModule,
     VerificationModule,
+    StepUpModule.withCodes(VerificationModule),
     HomeModule,
     TiniAppModule.whenConfigured(),
   ],

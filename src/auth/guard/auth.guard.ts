@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { ModuleRef, Reflector } from '@nestjs/core';
 import { AuthConfig } from '../auth.config.js';
 import { ForbiddenRoleError, NotAuthenticatedError } from '../auth.errors.js';
-import { type AuthUser, type RequestWithUser, authUserFromClaims } from '../auth-user.js';
+import { type AuthUser, type RequestWithUser, authUserFromClaims, verifiedContacts } from '../auth-user.js';
 import { requestCookies } from '../request-cookies.js';
 import { BearerTokenValidator } from '../bearer/bearer-token.validator.js';
 import { RoleMapper } from '../oidc/role-mapper.js';
@@ -11,14 +11,21 @@ import { SessionsConfig } from '../sessions/sessions.config.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { AUTHENTICATED, IDENTIFY_CALLER, IS_PUBLIC, REQUIRED_ROLES, ROUTE_POLICY, type RoutePolicySource } from './auth.decorators.js';
 import { type RoutePolicy, RoutePolicyConfig } from './route-policy.js';
+import { Clock } from '../../common/clock.js';
+import { SECOND_FACTOR, type SecondFactorRequirement } from '../step-up/require-second-factor.js';
+import { secondFactorStatus } from '../step-up/second-factor-policy.js';
+import { StepUpConfig } from '../step-up/step-up.config.js';
+import { SecondFactorRequiredError } from '../step-up/step-up.errors.js';
 
 /**
  * The global guard. With AUTH_PROVIDER=none every route stays open, as in the sample. Otherwise
  * routes need a session cookie or a Bearer token unless public: @Public(), a configured policy
  * (@AuthPolicy(section, field)) of `none`, or undecorated with AUTH_DEFAULT_POLICY=public. Public
  * routes never look at credentials unless marked @IdentifyCaller(). @Roles() adds 403 for a
- * missing role. Errors go to the exception filter: 401/403 JSON, and on an @HtmlPage() an
- * anonymous browser is sent to log in (NotAuthenticatedError's page redirect).
+ * missing role, and @RequireSecondFactor() a recent second factor (a browser on a page is sent to
+ * /auth/second-factor, other callers get 401 with the RFC 9470 challenge). Errors go to the
+ * exception filter: 401/403 JSON, and on an @HtmlPage() an anonymous browser is sent to log in
+ * (NotAuthenticatedError's page redirect).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -34,6 +41,8 @@ export class AuthGuard implements CanActivate {
     private readonly sessions: SessionsService,
     private readonly bearer: BearerTokenValidator,
     private readonly roleMapper: RoleMapper,
+    private readonly stepUp: StepUpConfig,
+    private readonly clock: Clock,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -63,6 +72,13 @@ export class AuthGuard implements CanActivate {
     req.user = user;
     const missing = roles.find((role) => !user.roles.includes(role));
     if (missing) throw new ForbiddenRoleError(missing);
+    const secondFactor = this.reflector.getAllAndOverride<SecondFactorRequirement | undefined>(SECOND_FACTOR, targets);
+    if (secondFactor) {
+      const maxAge = secondFactor.maxAgeSeconds ?? this.stepUp.maxAgeSeconds;
+      if (!secondFactorStatus(user, maxAge, this.stepUp.acrValues, this.clock.now()).satisfied) {
+        throw new SecondFactorRequiredError(maxAge, this.stepUp.acrValues, user.via === 'session');
+      }
+    }
     return true;
   }
 
@@ -91,7 +107,7 @@ export class AuthGuard implements CanActivate {
   }
 }
 
-/** A session's user, as authUserFromClaims made it at login, with the session's current token. */
+/** A session's user, as authUserFromClaims made it at login, with the session's current token and second factor. */
 function sessionUser(session: StoredSession): AuthUser {
   return {
     sub: session.sub,
@@ -102,5 +118,12 @@ function sessionUser(session: StoredSession): AuthUser {
     via: 'session',
     sessionId: session.id,
     accessToken: session.accessToken,
+    contacts: verifiedContacts(session.claims),
+    assurance: {
+      ...(session.acr ? { acr: session.acr } : {}),
+      amr: session.amr ?? [],
+      ...(session.authTime !== undefined ? { authTime: session.authTime } : {}),
+      ...(session.secondFactorAt !== undefined ? { secondFactorAt: session.secondFactorAt } : {}),
+    },
   };
 }

@@ -1,0 +1,92 @@
+import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { HtmlPage } from '../../common/html-page.js';
+import { SameOriginOnly } from '../../common/same-origin.guard.js';
+import { ValidBody } from '../../common/validation.js';
+import { RuntimeConfig } from '../../config/runtime.config.js';
+import { VerifyThrottled } from '../../rate-limit/rate-limits.js';
+import { AuthCookies } from '../auth-cookies.js';
+import type { AuthUser, RequestWithUser } from '../auth-user.js';
+import { AuthDisabledError } from '../auth.errors.js';
+import { Authenticated, CurrentUser } from '../guard/auth.decorators.js';
+import { safeReturnTo } from '../return-to.js';
+import { SessionsConfig } from '../sessions/sessions.config.js';
+import { InvalidStepUpFormError } from './step-up.errors.js';
+import { rememberTarget, stepUpErrorPage, stepUpPage } from './step-up.pages.js';
+import { sendFormSchema, verifyFormSchema } from './step-up.schemas.js';
+import { StepUpService } from './step-up.service.js';
+
+const invalidForm = (detail: string) => new InvalidStepUpFormError(detail);
+
+/**
+ * /auth/second-factor: the page, its send form and its code form. Anonymous browsers are sent to
+ * log in first and come back (one trip). Both forms change state (a send spends the user's send
+ * limits, a wrong code their checks), so they are accepted only from this site's own pages; a
+ * successful code sets the rotated session cookie and returns to `returnTo` (same rule as login).
+ */
+@ApiExcludeController()
+@Controller('auth/second-factor')
+export class StepUpController {
+  private readonly cookies: AuthCookies;
+
+  constructor(
+    private readonly stepUp: StepUpService,
+    private readonly runtime: RuntimeConfig,
+    sessions: SessionsConfig,
+  ) {
+    this.cookies = new AuthCookies(sessions);
+  }
+
+  @Authenticated()
+  @Get()
+  @HtmlPage(stepUpErrorPage)
+  page(@CurrentUser() user: AuthUser | undefined, @Query('returnTo') returnTo: unknown, @Res({ passthrough: true }) res: Response): string {
+    const target = this.stepUp.target(signedIn(user));
+    rememberTarget(res, target);
+    return stepUpPage(target, this.back(returnTo));
+  }
+
+  @Authenticated()
+  @Post('send')
+  @HttpCode(200)
+  @SameOriginOnly('Second factor: send', 'Send the code from this site’s own page.')
+  @HtmlPage(stepUpErrorPage)
+  async send(
+    @ValidBody(sendFormSchema, invalidForm) body: { returnTo?: string },
+    @CurrentUser() user: AuthUser | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<string> {
+    rememberTarget(res, this.stepUp.target(signedIn(user)));
+    const sent = await this.stepUp.send(signedIn(user));
+    return stepUpPage(sent, this.back(body.returnTo), { kind: 'sent', expiresAt: sent.expiresAt });
+  }
+
+  @Authenticated()
+  @Post('verify')
+  @VerifyThrottled()
+  @SameOriginOnly('Second factor: verify', 'Enter the code on this site’s own page.')
+  @HtmlPage(stepUpErrorPage)
+  async verify(
+    @ValidBody(verifyFormSchema, invalidForm) body: { code: string; returnTo?: string },
+    @Req() req: RequestWithUser,
+    @Res() res: Response,
+  ): Promise<void> {
+    const user = signedIn(req.user);
+    rememberTarget(res, this.stepUp.target(user));
+    const { cookie } = await this.stepUp.verify(user, body.code, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    const session = this.cookies.session(cookie);
+    res.cookie(session.name, session.value!, session.options);
+    res.redirect(303, this.back(body.returnTo));
+  }
+
+  private back(returnTo: unknown): string {
+    return safeReturnTo(returnTo, this.runtime.publicBaseUrl);
+  }
+}
+
+/** With AUTH_PROVIDER=none the guard lets every route through: there is no one to step up. */
+function signedIn(user: AuthUser | undefined): AuthUser {
+  if (!user) throw new AuthDisabledError();
+  return user;
+}
