@@ -40,9 +40,15 @@ export class RecordingBrowser extends HttpBrowser {
     return res;
   }
 
+  /**
+   * The origin pages are served from (PUBLIC_BASE_URL): what a browser sends as `Origin` on a form
+   * post, whichever instance behind the load balancer answers it. Undefined: the app's own.
+   */
+  publicOrigin?: string;
+
   /** A form post from the app's own page (the same-origin check wants Origin or Sec-Fetch-Site). */
   post(appUrl: string, path: string, form: Record<string, string>): Promise<Response> {
-    return this.request(`${appUrl}${path}`, { method: 'POST', form, headers: { origin: new URL(appUrl).origin } });
+    return this.request(`${appUrl}${path}`, { method: 'POST', form, headers: { origin: this.publicOrigin ?? new URL(appUrl).origin } });
   }
 }
 
