@@ -212,6 +212,20 @@ describe('step-up: /auth/second-factor with codes sent by SMTP', () => {
     expect(rows.map((r) => r.state)).toEqual(['revoked']);
   }, 30_000);
 
+  it('readiness reports the channel; an SMTP outage leaves the API ready (only step-up sends fail then)', async () => {
+    const ready = await fetch(`${app.url}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { info: Record<string, unknown> }).info.delivery).toEqual({ status: 'up' });
+    await smtp.stop();
+    try {
+      const during = await fetch(`${fast.url}/health/ready`);
+      expect(during.status).toBe(200);
+      expect(((await during.json()) as { info: Record<string, unknown> }).info.delivery).toEqual({ status: 'up' });
+    } finally {
+      await smtp.restart();
+    }
+  }, 30_000);
+
   /** The step-up code rows of a subject, read straight from the code table on Azurite. */
   async function stepUpRows(subject: string): Promise<Array<Record<string, unknown>>> {
     const rows: Array<Record<string, unknown>> = [];
