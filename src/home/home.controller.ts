@@ -15,7 +15,6 @@ import { VerificationService } from '../verification/verification.service.js';
 import { verifierOf } from '../verification/verifier.js';
 import { accountPage, profilePage, renderHomePage, twoStepErrorPage, viewerOf } from './home.pages.js';
 import { RequireSecondFactor } from '../auth/step-up/require-second-factor.js';
-import { AuthDisabledError } from '../auth/auth.errors.js';
 import { DeliveryService } from '../delivery/delivery.service.js';
 import { destinationOf, maskDestination } from '../delivery/destination.js';
 
@@ -87,8 +86,7 @@ export class HomeController {
   @RequireSecondFactor()
   @Get('account')
   @HtmlPage()
-  account(@CurrentUser() user: AuthUser | undefined): string {
-    if (!user) throw new AuthDisabledError();
+  account(@CurrentUser() user: AuthUser): string {
     const destination = destinationOf(user.contacts, this.delivery.reaches);
     return accountPage(user, destination && maskDestination(destination));
   }

@@ -45,5 +45,14 @@ describe('auth configuration modes', () => {
       expect(login.status).toBe(404);
       expect(await login.json()).toMatchObject({ error: 'AUTH_DISABLED' });
     });
+
+    it('routes that need a signed-in user answer 404 AUTH_DISABLED, not a 500 over a missing user', async () => {
+      const me = await fetch(`${app.url}/auth/me`);
+      expect(me.status).toBe(404);
+      expect(await me.json()).toMatchObject({ error: 'AUTH_DISABLED' });
+      const profile = await fetch(`${app.url}/profile`, { redirect: 'manual' });
+      expect(profile.status).toBe(404);
+      expect(profile.headers.get('content-type')).toMatch(/text\/html/);
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import { AuthConfig } from '../auth.config.js';
-import { ForbiddenRoleError, NotAuthenticatedError } from '../auth.errors.js';
+import { AuthDisabledError, ForbiddenRoleError, NotAuthenticatedError } from '../auth.errors.js';
 import { type AuthUser, type RequestWithUser, authUserFromClaims, verifiedContacts } from '../auth-user.js';
 import { requestCookies } from '../request-cookies.js';
 import { BearerTokenValidator } from '../bearer/bearer-token.validator.js';
@@ -18,7 +18,8 @@ import { StepUpConfig } from '../step-up/step-up.config.js';
 import { SecondFactorRequiredError } from '../step-up/step-up.errors.js';
 
 /**
- * The global guard. With AUTH_PROVIDER=none every route stays open, as in the sample. Otherwise
+ * The global guard. With AUTH_PROVIDER=none every route stays open, as in the sample (routes only
+ * for signed-in users, @Authenticated()/@Roles(), answer 404 AUTH_DISABLED). Otherwise
  * routes need a session cookie or a Bearer token unless public: @Public(), a configured policy
  * (@AuthPolicy(section, field)) of `none`, or undecorated with AUTH_DEFAULT_POLICY=public. Public
  * routes never look at credentials unless marked @IdentifyCaller(). @Roles() adds 403 for a
@@ -46,8 +47,16 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (!this.config.enabled || context.getType() !== 'http') return true;
+    if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
+    if (!this.config.enabled) {
+      // Sign-in is off: routes stay open as in the sample, but a route that exists only for a
+      // signed-in user has no one to serve (404, like /auth/login), rather than running without one.
+      if (this.reflector.getAllAndOverride<boolean>(AUTHENTICATED, targets) === true || this.reflector.getAllAndOverride<string[]>(REQUIRED_ROLES, targets)?.length) {
+        throw new AuthDisabledError();
+      }
+      return true;
+    }
     const policy = this.policyFor(this.reflector.getAllAndOverride<RoutePolicySource | undefined>(ROUTE_POLICY, targets));
     const roles = [...(this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES, targets) ?? [])];
     if (policy?.kind === 'role') roles.push(policy.role);

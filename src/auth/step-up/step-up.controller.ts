@@ -8,7 +8,6 @@ import { RuntimeConfig } from '../../config/runtime.config.js';
 import { VerifyThrottled } from '../../rate-limit/rate-limits.js';
 import { AuthCookies } from '../auth-cookies.js';
 import type { AuthUser, RequestWithUser } from '../auth-user.js';
-import { AuthDisabledError } from '../auth.errors.js';
 import { Authenticated, CurrentUser } from '../guard/auth.decorators.js';
 import { safeReturnTo } from '../return-to.js';
 import { SessionsConfig } from '../sessions/sessions.config.js';
@@ -41,8 +40,8 @@ export class StepUpController {
   @Authenticated()
   @Get()
   @HtmlPage(stepUpErrorPage)
-  page(@CurrentUser() user: AuthUser | undefined, @Query('returnTo') returnTo: unknown, @Res({ passthrough: true }) res: Response): string {
-    const target = this.stepUp.target(signedIn(user));
+  page(@CurrentUser() user: AuthUser, @Query('returnTo') returnTo: unknown, @Res({ passthrough: true }) res: Response): string {
+    const target = this.stepUp.target(user);
     rememberTarget(res, target);
     return stepUpPage(target, this.back(returnTo));
   }
@@ -54,11 +53,11 @@ export class StepUpController {
   @HtmlPage(stepUpErrorPage)
   async send(
     @ValidBody(sendFormSchema, invalidForm) body: { returnTo?: string },
-    @CurrentUser() user: AuthUser | undefined,
+    @CurrentUser() user: AuthUser,
     @Res({ passthrough: true }) res: Response,
   ): Promise<string> {
-    rememberTarget(res, this.stepUp.target(signedIn(user)));
-    const sent = await this.stepUp.send(signedIn(user));
+    rememberTarget(res, this.stepUp.target(user));
+    const sent = await this.stepUp.send(user);
     return stepUpPage(sent, this.back(body.returnTo), { kind: 'sent', expiresAt: sent.expiresAt });
   }
 
@@ -72,7 +71,8 @@ export class StepUpController {
     @Req() req: RequestWithUser,
     @Res() res: Response,
   ): Promise<void> {
-    const user = signedIn(req.user);
+    // @Authenticated(): the guard set it (with sign-in off, these routes answer 404 AUTH_DISABLED).
+    const user = req.user!;
     rememberTarget(res, this.stepUp.target(user));
     const { cookie } = await this.stepUp.verify(user, body.code, req.ip ?? req.socket.remoteAddress ?? 'unknown');
     const session = this.cookies.session(cookie);
@@ -83,10 +83,4 @@ export class StepUpController {
   private back(returnTo: unknown): string {
     return safeReturnTo(returnTo, this.runtime.publicBaseUrl);
   }
-}
-
-/** With AUTH_PROVIDER=none the guard lets every route through: there is no one to step up. */
-function signedIn(user: AuthUser | undefined): AuthUser {
-  if (!user) throw new AuthDisabledError();
-  return user;
 }
