@@ -13,7 +13,7 @@ const config = (env: Record<string, string>): DeliveryConfig => {
   if (!r.ok) throw new Error(r.problems.join());
   return r.value;
 };
-const secrets = { get: async () => 'unused' };
+const secrets = { get: async () => 'unused', refresh: async () => 'unused' };
 const acs = { ACS_ENDPOINT: 'https://acs.communication.azure.com' };
 
 describe('createCodeDelivery (one implementation per CODE_DELIVERY value)', () => {

@@ -9,13 +9,13 @@ import { ResponseDelivery } from './response-delivery.js';
  * and neither ACS SDK for SMTP or `response` (each implementation imports its SDK statically, and
  * is itself imported here only when chosen).
  */
-export async function createCodeDelivery(config: DeliveryConfig, secrets: Pick<SecretsService, 'get'>, clock: Clock): Promise<CodeDelivery> {
+export async function createCodeDelivery(config: DeliveryConfig, secrets: Pick<SecretsService, 'get' | 'refresh'>, clock: Clock): Promise<CodeDelivery> {
   switch (config.channel) {
     case 'response':
       return new ResponseDelivery();
     case 'smtp': {
       const { SmtpDelivery } = await import('./smtp-delivery.js');
-      return new SmtpDelivery(config, () => secrets.get(config.smtp!.passwordSecretName), clock);
+      return new SmtpDelivery(config, secrets, clock);
     }
     case 'acs-email': {
       const { AcsEmailDelivery } = await import('./acs-email-delivery.js');

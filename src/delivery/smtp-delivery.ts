@@ -1,27 +1,36 @@
+import type { OnApplicationShutdown } from '@nestjs/common';
 import nodemailer from 'nodemailer';
 import { Clock } from '../common/clock.js';
+import type { SecretsService } from '../secrets/secrets.service.js';
 import { CodeDelivery, type CodeNotice } from './code-delivery.js';
 import { codeMail } from './code-message.js';
 import type { DeliveryConfig, SmtpSettings } from './delivery.config.js';
 import type { Destination } from './destination.js';
 import { untilAborted } from './until-aborted.js';
 
-/** The SMTP password, read from the secret store when the server wants AUTH. */
-export type SmtpPassword = () => Promise<string>;
+type Transport = ReturnType<typeof nodemailer.createTransport>;
+
+/** Connections kept open to the server, and messages sent over one before it is replaced. */
+const POOL = { maxConnections: 4, maxMessages: 100 };
 
 /**
- * CODE_DELIVERY=smtp: nodemailer to any SMTP server (MailDev locally). One connection per send: a
- * code is a rare, small message, and a fresh connection never inherits a half-dead one. Every
- * socket wait is bounded by DELIVERY_TIMEOUT_MS, as is the whole send.
+ * CODE_DELIVERY=smtp: nodemailer to any SMTP server (MailDev locally), over a small pool of kept
+ * connections: an SMTP server greets a new connection only after a pause (smtp-server and MailDev
+ * wait 100 ms to catch early talkers; Postfix may too), which a pooled send does not pay again.
+ * A connection-level failure (refused, timed out, login refused) drops the pool, so the next send
+ * starts on fresh connections; a refused login also re-reads the password from the secret store (it
+ * may have been rotated). A refused recipient or message leaves the pool alone. Every socket wait is
+ * bounded by DELIVERY_TIMEOUT_MS, as is the whole send.
  */
-export class SmtpDelivery extends CodeDelivery {
+export class SmtpDelivery extends CodeDelivery implements OnApplicationShutdown {
   readonly channel = 'smtp' as const;
   readonly reaches = 'email' as const;
   private readonly smtp: SmtpSettings;
+  private pool?: Promise<{ transport: Transport; password?: string }>;
 
   constructor(
     private readonly config: Pick<DeliveryConfig, 'appName' | 'mailFrom' | 'timeoutMs'> & { smtp?: SmtpSettings },
-    private readonly password: SmtpPassword,
+    private readonly secrets: Pick<SecretsService, 'get' | 'refresh'>,
     private readonly clock: Clock,
   ) {
     super();
@@ -31,38 +40,60 @@ export class SmtpDelivery extends CodeDelivery {
 
   async send(to: Destination, notice: CodeNotice, signal: AbortSignal): Promise<void> {
     if (to.kind !== 'email') throw new Error('SMTP sends to e-mail addresses only');
-    const transport = await this.transport();
     const mail = codeMail(this.config.appName, notice, this.clock.date());
-    try {
-      await untilAborted(transport.sendMail({ from: this.config.mailFrom, to: to.address, ...mail }), signal);
-    } finally {
-      transport.close();
-    }
+    await this.withPool((transport) => transport.sendMail({ from: this.config.mailFrom, to: to.address, ...mail }), signal);
   }
 
   async ping(signal: AbortSignal): Promise<void> {
-    const transport = await this.transport();
+    await this.withPool((transport) => transport.verify(), signal);
+  }
+
+  onApplicationShutdown(): void {
+    void this.drop();
+  }
+
+  private async withPool<T>(work: (transport: Transport) => Promise<T>, signal: AbortSignal): Promise<T> {
+    const pool = (this.pool ??= this.open());
     try {
-      await untilAborted(transport.verify(), signal);
-    } finally {
-      transport.close();
+      const { transport } = await untilAborted(pool, signal);
+      return await untilAborted(work(transport), signal);
+    } catch (error) {
+      const { password } = await pool.catch(() => ({ password: undefined }));
+      // The server refused this message or recipient: the connections are fine, keep them.
+      const messageLevel = ['EENVELOPE', 'EMESSAGE'].includes((error as { code?: string }).code ?? '');
+      if (!messageLevel && this.pool === pool) await this.drop();
+      if ((error as { code?: string }).code === 'EAUTH' && password !== undefined) {
+        await this.secrets.refresh(this.smtp.passwordSecretName, password).catch(() => undefined);
+      }
+      throw error;
     }
   }
 
-  private async transport() {
+  private async open(): Promise<{ transport: Transport; password?: string }> {
     const { host, port, secure, requireTls, user } = this.smtp;
+    const password = user ? await this.secrets.get(this.smtp.passwordSecretName) : undefined;
     const timeout = this.config.timeoutMs;
-    return nodemailer.createTransport({
+    const transport = nodemailer.createTransport({
+      pool: true,
+      ...POOL,
       host,
       port,
       secure,
       requireTLS: requireTls,
-      ...(user ? { auth: { user, pass: await this.password() } } : {}),
+      ...(user ? { auth: { user, pass: password! } } : {}),
       connectionTimeout: timeout,
       greetingTimeout: timeout,
       socketTimeout: timeout,
       disableFileAccess: true,
       disableUrlAccess: true,
     });
+    return { transport, password };
+  }
+
+  private async drop(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    const opened = await pool?.catch(() => undefined);
+    opened?.transport.close();
   }
 }

@@ -35,13 +35,38 @@ describe('code deliveries against real servers and protocol doubles', () => {
     const delivery = (password: string) =>
       createCodeDelivery(
         config({ CODE_DELIVERY: 'smtp', SMTP_HOST: smtp.host, SMTP_PORT: String(smtp.port), SMTP_REQUIRE_TLS: 'true', SMTP_USER: 'mailer', MAIL_FROM: 'no-reply@example.test' }),
-        { get: async (name: string) => (name === 'smtp-password' ? password : 'wrong secret asked for') },
+        { get: async (name: string) => (name === 'smtp-password' ? password : 'wrong secret asked for'), refresh: async () => password },
         new SystemClock(),
       );
 
     it('sends as the user named in SMTP_USER, with the secret `smtp-password`', async () => {
       await (await delivery('mail-pass')).send(email, notice, AbortSignal.timeout(5000));
       expect(smtp.messages.at(-1)).toMatchObject({ user: 'mailer', to: ['dana@example.test'] });
+    });
+
+    it('a refused login re-reads the password from the secret store (rotation), and the next send logs in with the new one', async () => {
+      let stored = 'old-pass';
+      const reads: string[] = [];
+      const rotating = await createCodeDelivery(
+        config({ CODE_DELIVERY: 'smtp', SMTP_HOST: smtp.host, SMTP_PORT: String(smtp.port), SMTP_REQUIRE_TLS: 'true', SMTP_USER: 'mailer', MAIL_FROM: 'no-reply@example.test' }),
+        {
+          get: async () => (reads.push('get'), stored),
+          refresh: async (_name: string, rejected: string) => (reads.push(`refresh ${rejected}`), (stored = 'mail-pass')),
+        },
+        new SystemClock(),
+      );
+      await expect(rotating.send(email, notice, AbortSignal.timeout(5000))).rejects.toMatchObject({ code: 'EAUTH' });
+      const before = smtp.messages.length;
+      await rotating.send(email, notice, AbortSignal.timeout(5000));
+      expect(smtp.messages.length).toBe(before + 1);
+      expect(reads).toEqual(['get', 'refresh old-pass', 'get']);
+    });
+
+    it('connections are kept between sends (a server greets a new one only after a pause)', async () => {
+      const pooled = await delivery('mail-pass');
+      const before = smtp.connections;
+      for (let i = 0; i < 3; i++) await pooled.send(email, notice, AbortSignal.timeout(5000));
+      expect(smtp.connections - before).toBe(1);
     });
 
     it('a refused login is a failure with its kind and status, and the ping (readiness) fails too', async () => {
@@ -64,8 +89,8 @@ describe('code deliveries against real servers and protocol doubles', () => {
       acs = await new AcsDouble({ identity }).start();
       Object.assign(process.env, acs.credentialEnv());
       const base = { ACS_ENDPOINT: acs.endpoint, ACS_EMAIL_POLL_INTERVAL_MS: '10' };
-      emailDelivery = await createCodeDelivery(config({ ...base, CODE_DELIVERY: 'acs-email', MAIL_FROM: '"App" <DoNotReply@example.test>' }), { get: async () => '' }, new SystemClock());
-      smsDelivery = await createCodeDelivery(config({ ...base, CODE_DELIVERY: 'acs-sms', SMS_FROM: '+18005550100' }), { get: async () => '' }, new SystemClock());
+      emailDelivery = await createCodeDelivery(config({ ...base, CODE_DELIVERY: 'acs-email', MAIL_FROM: '"App" <DoNotReply@example.test>' }), { get: async () => '', refresh: async () => '' }, new SystemClock());
+      smsDelivery = await createCodeDelivery(config({ ...base, CODE_DELIVERY: 'acs-sms', SMS_FROM: '+18005550100' }), { get: async () => '', refresh: async () => '' }, new SystemClock());
     });
     afterEach(() => {
       acs.clearFaults();
