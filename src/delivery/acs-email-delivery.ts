@@ -5,7 +5,7 @@ import { CodeDelivery, type CodeNotice } from './code-delivery.js';
 import { codeMail } from './code-message.js';
 import { type DeliveryConfig, senderAddress } from './delivery.config.js';
 import type { Destination } from './destination.js';
-import { ACS_RESOURCE_SCOPE, ACS_RETRY } from './acs.js';
+import { ACS_RETRY, identityCanReachAcs } from './acs.js';
 
 /**
  * CODE_DELIVERY=acs-email: Azure Communication Services Email with the process's one Azure
@@ -40,8 +40,7 @@ export class AcsEmailDelivery extends CodeDelivery {
     if (result.status !== 'Succeeded') throw new Error(`ACS Email operation ended ${result.status}${result.error?.code ? ` (${result.error.code})` : ''}`);
   }
 
-  /** The identity can get a token for Communication Services (the sends' own precondition). */
-  async ping(signal: AbortSignal): Promise<void> {
-    await azureCredential().getToken(ACS_RESOURCE_SCOPE, { abortSignal: signal });
+  ping(signal: AbortSignal): Promise<void> {
+    return identityCanReachAcs(signal);
   }
 }

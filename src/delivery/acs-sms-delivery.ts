@@ -5,7 +5,7 @@ import { CodeDelivery, type CodeNotice } from './code-delivery.js';
 import { codeSms } from './code-message.js';
 import type { DeliveryConfig } from './delivery.config.js';
 import type { Destination } from './destination.js';
-import { ACS_RESOURCE_SCOPE, ACS_RETRY } from './acs.js';
+import { ACS_RETRY, identityCanReachAcs } from './acs.js';
 
 /**
  * CODE_DELIVERY=acs-sms: Azure Communication Services SMS from SMS_FROM with the shared Azure
@@ -37,7 +37,7 @@ export class AcsSmsDelivery extends CodeDelivery {
     if (!result?.successful) throw new Error(`ACS SMS refused the recipient (HTTP ${result?.httpStatusCode ?? '?'}${result?.errorMessage ? `: ${result.errorMessage}` : ''})`);
   }
 
-  async ping(signal: AbortSignal): Promise<void> {
-    await azureCredential().getToken(ACS_RESOURCE_SCOPE, { abortSignal: signal });
+  ping(signal: AbortSignal): Promise<void> {
+    return identityCanReachAcs(signal);
   }
 }
