@@ -10,7 +10,18 @@ import { BOB, RecordingBrowser, STEP_UP_USERS, UNVERIFIED, codeIn, enterCode, se
 
 const user = (n: number, name: string): DevIdpUser => ({ ...BOB, sub: `step-up-user-${n}`, username: name, password: `${name}-password`, name, email: `${name}@example.test` });
 /** Each test its own user: send limits and attempt budgets are per user, and must not leak between tests. */
-const USERS = { erin: user(5, 'erin'), finn: user(6, 'finn'), gina: user(7, 'gina'), hugo: user(8, 'hugo'), ivan: user(9, 'ivan'), jade: user(10, 'jade'), kurt: user(11, 'kurt'), lola: user(12, 'lola') };
+const USERS = {
+  erin: user(5, 'erin'),
+  finn: user(6, 'finn'),
+  gina: user(7, 'gina'),
+  hugo: user(8, 'hugo'),
+  ivan: user(9, 'ivan'),
+  jade: user(10, 'jade'),
+  kurt: user(11, 'kurt'),
+  lola: user(12, 'lola'),
+  mona: user(13, 'mona'),
+  nick: user(14, 'nick'),
+};
 
 /**
  * Step-up on one API (in process) against the real parts: the dev IdP (oidc-provider), Azurite (the
@@ -25,6 +36,9 @@ describe('step-up: /auth/second-factor with codes sent by SMTP', () => {
   let app: AuthApp;
   /** The same, but with no resend cooldown (to reach the window's limit) and a short delivery deadline. */
   let fast: AuthApp;
+  /** Its queue (or its table) on a closed port: getcode answers 503 there, and so does a send. */
+  let queueDown: AuthApp;
+  let tableDown: AuthApp;
 
   const env = (extra: Record<string, string> = {}) => ({
     ...storageEnv(azurite),
@@ -44,15 +58,20 @@ describe('step-up: /auth/second-factor with codes sent by SMTP', () => {
 
   beforeAll(async () => {
     [azurite, numbers, smtp] = await Promise.all([startAzurite(), new NumberApiDouble().start(), startSmtpServer()]);
-    const [port, fastPort] = [await freePort(), await freePort()];
-    idp = await startTestIdp([`http://127.0.0.1:${port}`, `http://127.0.0.1:${fastPort}`], { users: [...STEP_UP_USERS, ...Object.values(USERS)] });
-    app = await startAuthApp(port, env());
-    fast = await startAuthApp(fastPort, env({ STEP_UP_RESEND_COOLDOWN_SECONDS: '0', DELIVERY_TIMEOUT_MS: '500' }));
+    const ports = [await freePort(), await freePort(), await freePort(), await freePort()];
+    idp = await startTestIdp(ports.map((p) => `http://127.0.0.1:${p}`), { users: [...STEP_UP_USERS, ...Object.values(USERS)] });
+    app = await startAuthApp(ports[0]!, env());
+    fast = await startAuthApp(ports[1]!, env({ STEP_UP_RESEND_COOLDOWN_SECONDS: '0', DELIVERY_TIMEOUT_MS: '500' }));
+    const closed = 'http://127.0.0.1:9/devstoreaccount1';
+    queueDown = await startAuthApp(ports[2]!, env({ AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString.replace(/QueueEndpoint=[^;]+/, `QueueEndpoint=${closed}`), QUEUE_MAX_TRIES: '1' }));
+    tableDown = await startAuthApp(ports[3]!, env({ AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString.replace(/TableEndpoint=[^;]+/, `TableEndpoint=${closed}`), QUEUE_MAX_TRIES: '1' }));
   }, 60_000);
 
   afterEach(() => smtp.clearFaults());
 
   afterAll(async () => {
+    await tableDown?.close();
+    await queueDown?.close();
     await fast?.close();
     await app?.close();
     await idp?.close();
@@ -211,6 +230,23 @@ describe('step-up: /auth/second-factor with codes sent by SMTP', () => {
     const rows = await stepUpRows(USERS.lola.sub);
     expect(rows.map((r) => r.state)).toEqual(['revoked']);
   }, 30_000);
+
+  it('the queue or the table down: the page answers 503 as getcode does, nothing is mailed, and a code written before the queue failed is revoked', async () => {
+    const before = smtp.messages.length;
+    const browser = new RecordingBrowser();
+    await signInTo(browser, queueDown.url, '/account', USERS.mona);
+    const queue = await sendCode(browser, queueDown.url);
+    expect([queue.status, textOf(queue.html, 'step-up-error')]).toEqual([503, 'The code queue is unavailable; no code was issued. Try again shortly.']);
+    expect((await stepUpRows(USERS.mona.sub)).map((r) => r.state)).toEqual(['revoked']);
+
+    const other = new RecordingBrowser();
+    await signInTo(other, tableDown.url, '/account', USERS.nick);
+    const table = await sendCode(other, tableDown.url);
+    expect([table.status, textOf(table.html, 'step-up-error')]).toEqual([503, 'The code table is unavailable. Try again shortly.']);
+    const getcode = await fetch(`${tableDown.url}/api/v1/getcode`);
+    expect([getcode.status, ((await getcode.json()) as { error: string }).error]).toEqual([503, 'CODE_TABLE_UNAVAILABLE']);
+    expect(smtp.messages.length).toBe(before);
+  }, 60_000);
 
   it('readiness reports the channel; an SMTP outage leaves the API ready (only step-up sends fail then)', async () => {
     const ready = await fetch(`${app.url}/health/ready`);
