@@ -1,14 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import autocannon, { type Result } from 'autocannon';
+import type { Result } from 'autocannon';
 import type { BenchResult, BenchSection } from './bench-section.js';
-import { LAYOUTS, applyLayout, canPin, layoutNote, serverCpu, startCommand, startNode, stopNode, type Layout } from './support/processes.js';
-import { ONLY_LAYOUT, QUICK, seconds } from './support/settings.js';
-import { mean, percentile } from './support/http.js';
+import { applyLayout, layoutNote, serverCpu, startNode, stopNode, type Layout } from './support/processes.js';
+import { QUICK, seconds } from './support/settings.js';
+import { percentile } from './support/http.js';
+import { load as loadPhase, loadFigures, measuredLayouts, signedInAppEnv, startBenchRedis } from './support/signed-in-apps.js';
 import { ENTRY } from './support/entries.js';
 import { startAzurite } from '../test/support/azurite.js';
 import { freePort } from '../test/support/ports.js';
-import { CLIENT_ID, CLIENT_SECRET, HttpBrowser, SESSION_SECRET, login, startTestIdp } from '../test/auth/support/oidc-harness.js';
+import { CLIENT_ID, CLIENT_SECRET, HttpBrowser, login, startTestIdp } from '../test/auth/support/oidc-harness.js';
 import { fixed, markdownTable, ratio } from './support/table.js';
 
 const LOGINS = QUICK ? 60 : 200;
@@ -17,7 +17,6 @@ const DURATION_S = seconds(6);
 const WARMUP_S = seconds(2);
 const ROUNDS = 2;
 const COOKIE = 'app_session';
-const REDIS_SERVER = '/usr/bin/redis-server';
 type Variant = 'anonymous' | 'table' | 'cached' | 'redis' | 'bearer';
 const NAMES: Variant[] = ['anonymous', 'bearer', 'redis', 'cached', 'table'];
 const LABELS: Record<Variant, string> = {
@@ -49,15 +48,12 @@ interface LayoutRun {
 export const authBench: BenchSection = {
   name: 'Login',
   async run(): Promise<BenchResult> {
-    const layouts = LAYOUTS.filter((l) => (!ONLY_LAYOUT || l === ONLY_LAYOUT) && (l === 'unpinned' || canPin()));
     const results: LayoutRun[] = [];
-    for (const layout of layouts) results.push(await runLayout(layout));
+    for (const layout of measuredLayouts()) results.push(await runLayout(layout));
     const lines: string[] = [];
     const targets: BenchResult['targets'] = [];
     for (const r of results) {
-      const rps = (name: Variant) => (r.runs[name]?.length ? mean(r.runs[name]!.map((x) => x.requests.average)) : Number.NaN);
-      const p99 = (name: Variant) => (r.runs[name]?.length ? mean(r.runs[name]!.map((x) => x.latency.p99)) : Number.NaN);
-      const bad = (name: Variant) => (r.runs[name] ?? []).reduce((s, x) => s + x.errors + x.timeouts + x.non2xx, 0);
+      const { rps, p99, bad } = loadFigures(r.runs);
       const loginMedian = percentile(r.loginMs, 50);
       const loginP99 = percentile(r.loginMs, 99);
       const plainMedian = percentile(r.plainMs, 50);
@@ -115,25 +111,7 @@ async function runLayout(layout: Layout): Promise<LayoutRun> {
   const procs: ChildProcess[] = [];
   let redisServer: ChildProcess | undefined;
   try {
-    const appEnv = {
-      HOST: '127.0.0.1',
-      NODE_ENV: 'production',
-      THROTTLE_LIMIT: '10000000',
-      THIRD_PARTY_API_ENDPOINT: 'http://127.0.0.1:9/api/RandomNumber',
-      SECRET_THIRD_PARTY_API_KEY: 'unused',
-      AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
-      // The dev IdP as a generic issuer: AUTH_PROVIDER=dev is refused in production.
-      AUTH_PROVIDER: 'oidc',
-      OIDC_ISSUER_URL: idp.issuer,
-      OIDC_ALLOW_HTTP: 'true',
-      // Cookies stay Secure as in production (plain-http Secure cookies are refused there); the
-      // bench's own HTTP client sends them back over loopback regardless.
-      AUTH_ROLE_MAPPING: 'keycloak',
-      AUTH_BEARER_AUDIENCE: 'integrated-auth-api',
-      OIDC_CLIENT_ID: CLIENT_ID,
-      SECRET_OIDC_CLIENT_SECRET: CLIENT_SECRET,
-      SECRET_SESSION_SECRET: SESSION_SECRET,
-    };
+    const appEnv = signedInAppEnv(idp.issuer, azurite.connectionString);
     const envFor = (port: number, extra: Record<string, string> = {}) => ({ ...appEnv, PORT: String(port), PUBLIC_BASE_URL: urlOf(port), ...extra });
     procs.push((await startNode(ENTRY.api, [], envFor(ports.table), /API listening/, cpu)).child);
     // A second instance on the same session table that may reuse a session read for 2 s.
@@ -141,12 +119,12 @@ async function runLayout(layout: Layout): Promise<LayoutRun> {
 
     // A third on AUTH_SESSION_STORE=redis against a real redis-server, when this build has it.
     let redisSkipped: string | undefined;
-    if (!existsSync(REDIS_SERVER)) redisSkipped = `${REDIS_SERVER} missing (Debian package redis-server)`;
+    const redis = await startBenchRedis();
+    if ('skipped' in redis) redisSkipped = redis.skipped;
     else {
-      const redisPort = await freePort();
-      redisServer = (await startCommand(REDIS_SERVER, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {}, /Ready to accept connections/)).child;
+      redisServer = redis.child;
       try {
-        procs.push((await startNode(ENTRY.api, [], envFor(ports.redis, { AUTH_SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${redisPort}` }), /API listening/, cpu)).child);
+        procs.push((await startNode(ENTRY.api, [], envFor(ports.redis, { AUTH_SESSION_STORE: 'redis', REDIS_URL: redis.url }), /API listening/, cpu)).child);
       } catch (error) {
         const text = String((error as Error).message);
         redisSkipped = /AUTH_SESSION_STORE|REDIS_URL/.test(text) ? 'store not available (this build does not accept AUTH_SESSION_STORE=redis)' : `the app did not start: ${text.split('\n').slice(1, 3).join(' ').slice(0, 200)}`;
@@ -216,7 +194,7 @@ async function runLayout(layout: Layout): Promise<LayoutRun> {
  * A real access token from the dev IdP: the code flow done as the client would, in a browser that
  * already has an IdP session (so no form), redeemed at the token endpoint directly.
  */
-async function idpAccessToken(browser: HttpBrowser, issuer: string, appUrl: string): Promise<string> {
+export async function idpAccessToken(browser: HttpBrowser, issuer: string, appUrl: string): Promise<string> {
   const { randomPKCECodeVerifier, calculatePKCECodeChallenge } = await import('openid-client');
   const verifier = randomPKCECodeVerifier();
   const authorize = new URL(`${issuer}/auth`);
@@ -247,6 +225,6 @@ async function idpAccessToken(browser: HttpBrowser, issuer: string, appUrl: stri
 }
 
 function load(url: string, headers: Record<string, string>, duration: number): Promise<Result> {
-  return autocannon({ url, headers, connections: CONNECTIONS, duration, timeout: 10 });
+  return loadPhase(url, headers, duration, CONNECTIONS);
 }
 

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 
 /** The processes a deployment runs (src/apps/*, plus the number API stand-in provision.sh deploys). */
-const BUNDLED_ENTRIES = ['apps/api', 'apps/watcher', 'apps/tiniapp-backend', 'apps/queue-admin', 'dev/number-api'];
+const BUNDLED_ENTRIES = ['apps/api', 'apps/watcher', 'apps/tiniapp-backend', 'apps/queue-admin', 'apps/doctor', 'dev/number-api'];
 
 /**
  * Left out of the bundle, resolved from node_modules at run time:

@@ -17,6 +17,10 @@
 #   - Azure Communication Services for step-up codes: an Email Communication Service with an
 #     Azure-managed domain, linked to a Communication Services resource on which the identity gets
 #     its role; the API sends with CODE_DELIVERY=acs-email as the identity (no connection string).
+#   - with AUTH_PROVIDER set, sign-in with no client secret to keep (docs/no-secrets.md): the session
+#     secret in Key Vault (rotated by adding a version), and for CLIENT_AUTH=private_key_jwt an RSA
+#     Key Vault key the identity may only sign with ("Key Vault Crypto User"), or for
+#     CLIENT_AUTH=federated the identity as a federated credential of the Entra app registration.
 #
 # Usage: deploy/azure/provision.sh [--dry-run] [--help]
 #   --dry-run   print every command instead of running it (nothing is read from or sent to Azure)
@@ -26,13 +30,17 @@
 #   QUEUE_NAME (code-requests), CODE_TABLE (validcodes), MAX_WATCHERS (10),
 #   REDIS_NAME (<prefix>-redis), REDIS_SKU (Balanced_B0), ACS_NAME (<prefix>-acs), EMAIL_SERVICE
 #   (<prefix>-email), ACS_DATA_LOCATION (Europe).
+# Sign-in (optional): AUTH_PROVIDER (entra | keycloak | oidc), OIDC_CLIENT_ID, ENTRA_TENANT_ID
+#   (the subscription's tenant), KEYCLOAK_URL + KEYCLOAK_REALM, OIDC_ISSUER_URL,
+#   CLIENT_AUTH (AUTH_CLIENT_AUTH: federated | private_key_jwt | client_secret_basic | client_secret_post),
+#   CLIENT_KEY_NAME (oidc-client-key).
 set -euo pipefail
 
 dry_run=false
 for arg in "$@"; do
   case "$arg" in
     --dry-run) dry_run=true ;;
-    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
     *) echo "provision.sh: unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -64,6 +72,22 @@ ACS_NAME="${ACS_NAME:-${PREFIX}-acs}"
 EMAIL_SERVICE="${EMAIL_SERVICE:-${PREFIX}-email}"
 ACS_DATA_LOCATION="${ACS_DATA_LOCATION:-Europe}"
 ACS_API="2023-04-01"
+AUTH_PROVIDER="${AUTH_PROVIDER:-}"
+CLIENT_AUTH="${CLIENT_AUTH:-}"
+CLIENT_KEY_NAME="${CLIENT_KEY_NAME:-oidc-client-key}"
+SESSION_SECRET_NAME="session-secret"
+CLIENT_SECRET_NAME="oidc-client-secret"
+
+case "$CLIENT_AUTH" in
+  ''|federated|private_key_jwt|client_secret_basic|client_secret_post|none) ;;
+  *) echo "provision.sh: CLIENT_AUTH must be federated, private_key_jwt, client_secret_basic, client_secret_post or none" >&2; exit 2 ;;
+esac
+if [ -n "$AUTH_PROVIDER" ] && [ -z "${OIDC_CLIENT_ID:-}" ]; then
+  echo "provision.sh: AUTH_PROVIDER needs OIDC_CLIENT_ID (the app's client id at the IdP)" >&2; exit 2
+fi
+if [ "$CLIENT_AUTH" = federated ] && [ "$AUTH_PROVIDER" != entra ]; then
+  echo "provision.sh: CLIENT_AUTH=federated creates an Entra federated credential: it needs AUTH_PROVIDER=entra" >&2; exit 2
+fi
 
 # Prints a command, shell-quoted, and runs it unless --dry-run.
 run() {
@@ -155,6 +179,40 @@ assign "Key Vault Secrets User" "${vault_id}/secrets/${METRICS_SECRET_NAME}"
 if [[ "$REGISTRY_SERVER" == *.azurecr.io ]]; then
   registry_id="$(query registry-id az acr show --name "${REGISTRY_SERVER%%.*}" --query id --output tsv)"
   assign "AcrPull" "$registry_id"
+fi
+
+if [ -n "$AUTH_PROVIDER" ]; then
+  step "5a. Sign-in with no client secret to keep: the session secret, and the client's key or federated credential"
+  # The session secret: generated once; rotating it is adding a version (docs/no-secrets.md), which
+  # signs nobody out while the previous version is still enabled.
+  if ! exists az keyvault secret show --vault-name "$KEY_VAULT" --name "$SESSION_SECRET_NAME"; then
+    value="$(query "generated-$SESSION_SECRET_NAME" openssl rand -base64 48)"
+    run_secret az keyvault secret set --vault-name "$KEY_VAULT" --name "$SESSION_SECRET_NAME" --output none --value "$value"
+  fi
+  assign "Key Vault Secrets User" "${vault_id}/secrets/${SESSION_SECRET_NAME}"
+  case "$CLIENT_AUTH" in
+    private_key_jwt)
+      # An RSA key that signs in the vault: the private key never leaves it, the app may only sign.
+      run az role assignment create --assignee-object-id "$me" --assignee-principal-type User \
+        --role "Key Vault Crypto Officer" --scope "$vault_id" --output none
+      if ! exists az keyvault key show --vault-name "$KEY_VAULT" --name "$CLIENT_KEY_NAME"; then
+        run az keyvault key create --vault-name "$KEY_VAULT" --name "$CLIENT_KEY_NAME" --kty RSA --size 2048 --ops sign verify --output none
+      fi
+      assign "Key Vault Crypto User" "${vault_id}/keys/${CLIENT_KEY_NAME}"
+      ;;
+    federated)
+      # Entra trusts the identity's own tokens (api://AzureADTokenExchange) as the app's credential.
+      tenant_id="${ENTRA_TENANT_ID:-$(query tenant-id az account show --query tenantId --output tsv)}"
+      if ! exists az ad app federated-credential show --id "$OIDC_CLIENT_ID" --federated-credential-id "$IDENTITY"; then
+        run az ad app federated-credential create --id "$OIDC_CLIENT_ID" --parameters \
+          "{\"name\":\"${IDENTITY}\",\"issuer\":\"https://login.microsoftonline.com/${tenant_id}/v2.0\",\"subject\":\"${principal_id}\",\"audiences\":[\"api://AzureADTokenExchange\"],\"description\":\"The API's managed identity: no client secret\"}" --output none
+      fi
+      ;;
+    client_secret_basic|client_secret_post|'')
+      # A client secret is the IdP's to issue: store it yourself (az keyvault secret set --name oidc-client-secret).
+      assign "Key Vault Secrets User" "${vault_id}/secrets/${CLIENT_SECRET_NAME}"
+      ;;
+  esac
 fi
 
 step "5b. Azure Managed Redis: shared rate limits, Entra authentication only (ARM PUTs: idempotent)"
@@ -252,9 +310,20 @@ env_vars+=(CODE_DELIVERY=acs-email "ACS_ENDPOINT=https://${acs_host}" "MAIL_FROM
 create_args=("${base_create[@]}" --ingress external --target-port 8080)
 upsert_app "$API_APP"
 api_fqdn="$(query api-fqdn az containerapp show --name "$API_APP" --resource-group "$RESOURCE_GROUP" --query properties.configuration.ingress.fqdn --output tsv)"
-# Redirect URIs and absolute links come from this, never from the Host header.
+# Redirect URIs and absolute links come from this, never from the Host header; sign-in needs it, so
+# its settings go with it.
+auth_env=()
+if [ -n "$AUTH_PROVIDER" ]; then
+  auth_env=("AUTH_PROVIDER=${AUTH_PROVIDER}" "OIDC_CLIENT_ID=${OIDC_CLIENT_ID}" "AUTH_CLIENT_AUTH=${CLIENT_AUTH:-client_secret_basic}")
+  case "$AUTH_PROVIDER" in
+    entra) auth_env+=("ENTRA_TENANT_ID=${ENTRA_TENANT_ID:-${tenant_id:-$(query tenant-id az account show --query tenantId --output tsv)}}") ;;
+    keycloak) auth_env+=("KEYCLOAK_URL=${KEYCLOAK_URL:-}" "KEYCLOAK_REALM=${KEYCLOAK_REALM:-}") ;;
+    *) auth_env+=("OIDC_ISSUER_URL=${OIDC_ISSUER_URL:-}") ;;
+  esac
+  if [ "$CLIENT_AUTH" = private_key_jwt ]; then auth_env+=("OIDC_CLIENT_KEY_NAME=${CLIENT_KEY_NAME}"); fi
+fi
 run az containerapp update --name "$API_APP" --resource-group "$RESOURCE_GROUP" \
-  --set-env-vars "PUBLIC_BASE_URL=https://${api_fqdn}" --output none
+  --set-env-vars "PUBLIC_BASE_URL=https://${api_fqdn}" "${auth_env[@]}" --output none
 
 step "9. The watcher: competing consumers, scaled by KEDA on the queue length (azure-queue)"
 shared_args=(--image "$IMAGE" --min-replicas 1 --max-replicas "$MAX_WATCHERS"

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { StoredSession } from './sessions/session-store.js';
 
 export type Claims = Readonly<Record<string, unknown>>;
 
@@ -94,5 +95,26 @@ export function assuranceOf(claims: Claims): Assurance {
     ...(typeof claims.acr === 'string' && claims.acr ? { acr: claims.acr } : {}),
     amr,
     ...(typeof claims.auth_time === 'number' && Number.isFinite(claims.auth_time) ? { authTime: claims.auth_time } : {}),
+  };
+}
+
+/** A session's user, as authUserFromClaims made it at login, with the session's current token. */
+export function sessionUser(session: StoredSession): AuthUser {
+  return {
+    sub: session.sub,
+    ...(session.iss ? { iss: session.iss } : {}),
+    name: session.name,
+    email: session.email,
+    roles: session.roles,
+    via: 'session',
+    sessionId: session.id,
+    accessToken: session.accessToken,
+    contacts: verifiedContacts(session.claims),
+    assurance: {
+      ...(session.acr ? { acr: session.acr } : {}),
+      amr: session.amr ?? [],
+      ...(session.authTime !== undefined ? { authTime: session.authTime } : {}),
+      ...(session.secondFactorAt !== undefined ? { secondFactorAt: session.secondFactorAt } : {}),
+    },
   };
 }

@@ -85,9 +85,12 @@ describe('auth config', () => {
     expect(https.ok && https.value.cookieSecure).toBe(true);
     const local = parse({ ...base, PUBLIC_BASE_URL: 'http://localhost:3000', AUTH_PROVIDER: 'dev' });
     expect(local.ok && local.value.cookieSecure).toBe(false);
-    const prod = parse({ ...base, PUBLIC_BASE_URL: 'http://internal:3000', NODE_ENV: 'production', AUTH_PROVIDER: 'oidc', OIDC_ISSUER_URL: 'https://id.example.com' });
+    const prod = parse({ ...base, NODE_ENV: 'production', AUTH_PROVIDER: 'oidc', OIDC_ISSUER_URL: 'https://id.example.com' });
     expect(prod.ok && prod.value.cookieSecure).toBe(true);
     expect(prod.ok && prod.value.allowHttp).toBe(false);
+    // A plain-http public URL is refused in production (issue 17), as AUTH_COOKIE_SECURE=false is.
+    const plain = parse({ ...base, PUBLIC_BASE_URL: 'http://internal:3000', NODE_ENV: 'production', AUTH_PROVIDER: 'oidc', OIDC_ISSUER_URL: 'https://id.example.com' });
+    expect(!plain.ok && plain.problems.join('\n')).toMatch(/PUBLIC_BASE_URL: must be https when NODE_ENV=production/);
   });
 
   it('the session cookie is __Host- prefixed by default over HTTPS, a plain name over plain-http local development', () => {

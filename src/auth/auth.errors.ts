@@ -72,3 +72,10 @@ export class SessionStoreUnavailableError extends AppError {
     super('SESSION_STORE_UNAVAILABLE', 'Sessions are unavailable; try again shortly.', 503, options);
   }
 }
+
+/** The IdP would not issue a token for a downstream audience (or exchange is off); `reason` is logged, never sent. */
+export class TokenExchangeFailedError extends AppError {
+  constructor(readonly reason: string, options?: { cause?: unknown }) {
+    super('TOKEN_EXCHANGE_FAILED', 'A token for the service could not be obtained.', 502, options);
+  }
+}

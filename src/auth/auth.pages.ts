@@ -43,3 +43,8 @@ export function signingOutPage(url: string): string {
     html`<meta http-equiv="refresh" content="0;url=${url}">`,
   );
 }
+
+/** What the IdP's logout page frames (front-channel logout): nothing to click, nothing to load. */
+export function frontchannelLogoutPage(): string {
+  return page('Signed out', html`<p id="frontchannel-logout">Signed out of this site.</p>`);
+}

@@ -19,6 +19,11 @@ export class StorageAccountConfig {
   readonly requestTimeoutMs!: number;
   readonly maxTries!: number;
   readonly retryDelayMs!: number;
+  /**
+   * How often the processes using the account's tables delete rows whose life has ended (Table
+   * Storage has no TTL): ended sessions and logout-token claims, codes, owners' lists, budgets.
+   */
+  readonly sweepIntervalMs!: number;
 }
 
 /** The account's variables. */
@@ -29,6 +34,7 @@ const storageAccountVariables = {
   QUEUE_REQUEST_TIMEOUT_MS: envInt(5000, 100, 120_000),
   QUEUE_MAX_TRIES: envInt(3, 1, 10),
   QUEUE_RETRY_DELAY_MS: envInt(200, 1, 60_000),
+  STORAGE_SWEEP_INTERVAL_SECONDS: envInt(3600, 1, 7 * 86_400),
 };
 
 type StorageAccountVariables = z.output<z.ZodObject<typeof storageAccountVariables>>;
@@ -47,6 +53,7 @@ function resolveStorageAccount(v: StorageAccountVariables): StorageAccountConfig
     requestTimeoutMs: v.QUEUE_REQUEST_TIMEOUT_MS,
     maxTries: v.QUEUE_MAX_TRIES,
     retryDelayMs: v.QUEUE_RETRY_DELAY_MS,
+    sweepIntervalMs: v.STORAGE_SWEEP_INTERVAL_SECONDS * 1000,
   };
 }
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import type { TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
 import { createTableClient } from '../azure/storage-clients.js';
-import { describeStorageFailure } from '../azure/storage-failure.js';
+import { describeStorageFailure, isTableNotFound } from '../azure/storage-failure.js';
 import {
   CodeTable,
   sameOwner,
@@ -10,11 +10,13 @@ import {
   type CodeIssuance,
   type CodeOwner,
   type CodePurpose,
+  type ConsumeOutcome,
   type ExpiryOutcome,
   type IssueOutcome,
 } from './code-table.js';
 import { CodeTableConfig } from './code-table.config.js';
 import {
+  BUDGET_ROW_KEY,
   CODE_PURPOSES,
   type CodeRow,
   type CodeState,
@@ -30,7 +32,7 @@ import {
   purposeOfRow,
   ROW_KEY,
 } from './code-rows.js';
-import { hasStatus, onCodeTable } from './table-storage.js';
+import { codeTableResource, hasStatus, onCodeTable } from './table-storage.js';
 
 /** Conflicting writers (another watcher, a concurrent verify) lose an ETag race at most this often. */
 const MAX_RACES = 5;
@@ -65,7 +67,7 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
     // The queue message carries no owner: an activation never binds a code (a step-up row it makes
     // has no owner, so it never verifies).
     const row = issuedRow({ ...issuance, owner: undefined }, now);
-    return onCodeTable(async () => {
+    return this.onTable(async () => {
       for (let race = 0; race < MAX_RACES; race++) {
         try {
           await this.client.createEntity({ partitionKey: issuance.code, rowKey: ROW_KEY, ...row });
@@ -91,7 +93,7 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
 
   async insertIssued(issuance: CodeIssuance, now: Date): Promise<IssueOutcome> {
     const row = issuedRow(issuance, now);
-    return onCodeTable(async () => {
+    return this.onTable(async () => {
       try {
         await this.client.createEntity({ partitionKey: issuance.code, rowKey: ROW_KEY, ...row });
         return 'stored';
@@ -123,7 +125,7 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
   async revoke(issuance: Pick<CodeIssuance, 'code' | 'issuedAt'>, now: Date): Promise<void> {
     if (!TABLE_CODE_PATTERN.test(issuance.code)) return;
     const issuedAt = issuance.issuedAt.toISOString();
-    await onCodeTable(async () => {
+    await this.onTable(async () => {
       for (let race = 0; race < MAX_RACES; race++) {
         const existing = await this.read(issuance.code);
         if (!existing || existing.row.issuedAt !== issuedAt || existing.row.state !== 'valid') return;
@@ -145,7 +147,7 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
 
   async expire(issuance: CodeIssuance): Promise<ExpiryOutcome> {
     const issuedAt = issuance.issuedAt.toISOString();
-    return onCodeTable(async () => {
+    return this.onTable(async () => {
       for (let race = 0; race < MAX_RACES; race++) {
         const existing = await this.read(issuance.code);
         if (!existing) return 'absent';
@@ -162,19 +164,23 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
     });
   }
 
-  async consume(code: string, now: Date, caller?: CodeOwner, purpose: CodePurpose = 'public'): Promise<boolean> {
-    if (!TABLE_CODE_PATTERN.test(code)) return false;
-    return onCodeTable(async () => {
+  async consume(code: string, now: Date, caller?: CodeOwner, purpose: CodePurpose = 'public'): Promise<ConsumeOutcome> {
+    if (!TABLE_CODE_PATTERN.test(code)) return 'no-match';
+    return this.onTable(async () => {
       const existing = await this.read(code);
-      if (!existing || !isLive(existing.row, now) || purposeOfRow(existing.row) !== purpose) return false;
+      // A code of another purpose is a wrong guess here (getcode's never satisfies step-up, nor the reverse).
+      if (!existing || purposeOfRow(existing.row) !== purpose) return 'no-match';
       const owner = ownerOfRow(existing.row);
       // A step-up code is never unbound: one without an owner (a watcher-made row) verifies for nobody.
-      if (purpose === 'step-up' && !owner) return false;
+      if (purpose === 'step-up' && !owner) return 'no-match';
+      const callersOwn = owner !== undefined && caller !== undefined && sameOwner(owner, caller);
+      // A bound code verifies only for its owner; anyone else's check is a wrong guess.
+      if (owner && !callersOwn) return 'no-match';
+      if (!isLive(existing.row, now)) return callersOwn ? 'own-spent' : 'no-match';
       if (owner) {
-        // Bound: only its owner, and only while it is one of the owner's outstanding codes.
-        if (!caller || !sameOwner(owner, caller)) return false;
+        // ...and only while it is one of the owner's outstanding codes (a replaced one is spent).
         const list = await this.readOwner(owner, purpose);
-        if (!list?.outstanding.some((o) => o.code === code && o.issuedAt === existing.row.issuedAt)) return false;
+        if (!list?.outstanding.some((o) => o.code === code && o.issuedAt === existing.row.issuedAt)) return 'own-spent';
       }
       try {
         await this.client.updateEntity(
@@ -184,7 +190,7 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
         );
       } catch (error) {
         // Someone else changed the row since we read it (a concurrent verify consumed it): not ours.
-        if (hasStatus(error, 412, 404)) return false;
+        if (hasStatus(error, 412, 404)) return callersOwn ? 'own-spent' : 'no-match';
         throw error;
       }
       if (owner) {
@@ -194,29 +200,73 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
           this.logger.warn(`Could not drop a used code from its owner's list: ${describeStorageFailure(error)}`),
         );
       }
-      return true;
+      return 'consumed';
+    });
+  }
+
+  async outstanding(owner: CodeOwner, now: Date, purpose: CodePurpose = 'public'): Promise<CodeIssuance[]> {
+    return this.onTable(async () => {
+      const list = await this.readOwner(owner, purpose);
+      return (list?.outstanding ?? [])
+        .filter((o) => Date.parse(o.expiresAt) > now.getTime())
+        .map((o) => ({ code: o.code, issuedAt: new Date(o.issuedAt), expiresAt: new Date(o.expiresAt), owner, purpose }));
     });
   }
 
   async isLive(code: string, now: Date): Promise<boolean> {
     if (!TABLE_CODE_PATTERN.test(code)) return false;
-    return onCodeTable(async () => {
+    return this.onTable(async () => {
       const existing = await this.read(code);
       return existing !== undefined && isLive(existing.row, now) && ownerOfRow(existing.row) === undefined;
     });
   }
 
+  async sweepExpired(before: Date): Promise<number> {
+    const cutoff = before.toISOString();
+    return this.onTable(async () => {
+      let n = 0;
+      const remove = async (row: { partitionKey?: string; rowKey?: string; etag: string }) => {
+        try {
+          await this.client.deleteEntity(row.partitionKey!, row.rowKey!, { etag: row.etag });
+          n++;
+        } catch (error) {
+          if (!hasStatus(error, 404, 412)) throw error; // gone, or changed since read (renewed): leave it
+        }
+      };
+      // Codes and attempt budgets carry their end as `expiresAt` (ISO-8601 UTC, so strings compare as times).
+      for await (const row of this.client.listEntities({ queryOptions: { filter: odata`expiresAt lt ${cutoff}`, select: ['PartitionKey', 'RowKey'] } })) {
+        await remove(row);
+      }
+      // An owner's list lives as long as its latest code.
+      for await (const row of this.client.listEntities<OwnerRow>({ queryOptions: { filter: odata`PartitionKey ge 'owner~' and PartitionKey lt 'owner~~'` } })) {
+        if (parseOutstanding(row.outstanding).every((o) => o.expiresAt < cutoff)) await remove(row);
+      }
+      // The per-guess rows of the budget this one replaced (RowKey failure~… and lock).
+      for await (const row of this.client.listEntities({
+        queryOptions: { filter: odata`PartitionKey ge 'attempts~' and PartitionKey lt 'attempts~~' and RowKey ne ${BUDGET_ROW_KEY}`, select: ['PartitionKey', 'RowKey'] },
+      })) {
+        await remove(row);
+      }
+      return n;
+    });
+  }
+
   async ping(): Promise<void> {
-    await onCodeTable(async () => {
+    await this.onTable(async () => {
       // A point read of a key that never exists: 404 ResourceNotFound proves the table is there,
       // 404 TableNotFound does not.
       try {
         await this.client.getEntity('~ping', ROW_KEY);
       } catch (error) {
-        if (hasStatus(error, 404) && (error as { code?: string }).code !== 'TableNotFound') return;
+        if (hasStatus(error, 404) && !isTableNotFound(error)) return;
         throw error;
       }
     });
+  }
+
+  /** Work on the table; a failure's log line names the table, and a missing one or a missing role with its fix. */
+  private onTable<T>(work: () => Promise<T>): Promise<T> {
+    return onCodeTable(work, codeTableResource(this.config.tableName));
   }
 
   /** Read-modify-write of an owner's list of one purpose under its ETag; returns what `change` dropped. */
@@ -227,7 +277,7 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
   ): Promise<Outstanding[]> {
     const partitionKey = ownerPartition(owner);
     const rowKey = ownerRowKey(purpose);
-    return onCodeTable(async () => {
+    return this.onTable(async () => {
       for (let race = 0; race < MAX_RACES * 4; race++) {
         const existing = await this.readOwnerEntity(partitionKey, rowKey);
         const { keep, dropped } = change(existing?.outstanding ?? []);
@@ -264,7 +314,7 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
       const entity = await this.client.getEntity<OwnerRow>(partitionKey, rowKey);
       return { outstanding: parseOutstanding(entity.outstanding), etag: entity.etag };
     } catch (error) {
-      if (hasStatus(error, 404) && (error as { code?: string }).code !== 'TableNotFound') return undefined;
+      if (hasStatus(error, 404) && !isTableNotFound(error)) return undefined;
       throw error;
     }
   }
@@ -274,7 +324,7 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
       const entity = await this.client.getEntity<CodeRow>(code, ROW_KEY);
       return { row: entity, etag: entity.etag };
     } catch (error) {
-      if (hasStatus(error, 404) && (error as { code?: string }).code !== 'TableNotFound') return undefined;
+      if (hasStatus(error, 404) && !isTableNotFound(error)) return undefined;
       throw error;
     }
   }

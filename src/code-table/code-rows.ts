@@ -63,6 +63,15 @@ export function outstandingOf(issuance: Pick<CodeIssuance, 'code' | 'issuedAt' |
   return { code: issuance.code, issuedAt: issuance.issuedAt.toISOString(), expiresAt: issuance.expiresAt.toISOString() };
 }
 
+/**
+ * Attempt budgets (verification's TableAttemptBudget) live in this table too, one row per key:
+ * PartitionKey = `attempts~<sha256 of the key>`, RowKey = BUDGET_ROW_KEY, with `expiresAt`.
+ */
+export function attemptsPartition(key: string): string {
+  return `attempts~${createHash('sha256').update(key).digest('hex')}`;
+}
+export const BUDGET_ROW_KEY = 'budget';
+
 /** Keys of rows that are not codes; `~` never matches TABLE_CODE_PATTERN, so no code can collide. */
 export function ownerPartition(owner: CodeOwner): string {
   return `owner~${createHash('sha256').update(`${owner.issuer ?? ''}\n${owner.subject}`).digest('hex')}`;

@@ -17,6 +17,8 @@ export class CodeTableConfig {
   readonly requestTimeoutMs!: number;
   readonly maxTries!: number;
   readonly retryDelayMs!: number;
+  /** How often rows whose life has ended are deleted (the storage account's STORAGE_SWEEP_INTERVAL_SECONDS). */
+  readonly sweepIntervalMs!: number;
 }
 
 export { tableEndpointFromQueueUrl };
@@ -42,6 +44,7 @@ export const codeTableConfigSection = defineConfigSection(
       requestTimeoutMs: account.requestTimeoutMs,
       maxTries: account.maxTries,
       retryDelayMs: account.retryDelayMs,
+      sweepIntervalMs: account.sweepIntervalMs,
     };
   },
   {

@@ -36,6 +36,14 @@ export type ActivationOutcome = 'activated' | 'already-active' | 'already-used' 
 /** What an expiry did: deleted this issuance's row, found none, or found another issuance's row. */
 export type ExpiryOutcome = 'deleted' | 'absent' | 'other-issuance';
 
+/**
+ * What a verify did to the code it was given. `consumed`: it was live and is now used (the one
+ * true answer). `own-spent`: the caller's own bound code, no longer live (used, revoked, expired or
+ * replaced): a replay, not a guess. `no-match`: anything else (unknown, another owner's, or an
+ * unbound code no longer live): a wrong guess.
+ */
+export type ConsumeOutcome = 'consumed' | 'own-spent' | 'no-match';
+
 /** What getcode's table write did: stored the issuance, or the code string already has a row (draw again). */
 export type IssueOutcome = 'stored' | 'taken';
 
@@ -65,13 +73,25 @@ export abstract class CodeTable {
   /** Deletes the row only when it belongs to this issuance. */
   abstract expire(issuance: CodeIssuance): Promise<ExpiryOutcome>;
   /**
-   * Atomically marks a live code used. Exactly one of several concurrent callers gets `true`;
-   * unknown, expired, used and revoked codes are all `false`, and so is a bound code for anyone but
-   * its owner (`caller` undefined: anonymous), and a code of another purpose.
+   * Atomically marks a live code used. Exactly one of several concurrent callers gets `consumed`;
+   * unknown, expired, used and revoked codes never are, and neither is a bound code for anyone but
+   * its owner (`caller` undefined: anonymous), nor a code of another purpose (a wrong guess here).
+   * See ConsumeOutcome for the rest.
    */
-  abstract consume(code: string, now: Date, caller?: CodeOwner, purpose?: CodePurpose): Promise<boolean>;
+  abstract consume(code: string, now: Date, caller?: CodeOwner, purpose?: CodePurpose): Promise<ConsumeOutcome>;
+  /**
+   * The owner's outstanding bound codes of `purpose` (default `public`) that have not expired (the
+   * ones a wrong guess of theirs at that purpose is checked against).
+   */
+  abstract outstanding(owner: CodeOwner, now: Date, purpose?: CodePurpose): Promise<CodeIssuance[]>;
   /** Whether `consume` would succeed now for an anonymous caller, without consuming (probes and benches). */
   abstract isLive(code: string, now: Date): Promise<boolean>;
+  /**
+   * Deletes the rows whose life ended before `before` (Table Storage has no TTL): codes no expiry
+   * message will delete (e.g. revoked after a failed send), owners' lists of only ended codes, ended
+   * attempt budgets. Returns how many went.
+   */
+  abstract sweepExpired(before: Date): Promise<number>;
   /** Resolves when the table is reachable and exists. */
   abstract ping(): Promise<void>;
 }

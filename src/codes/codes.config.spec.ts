@@ -19,4 +19,16 @@ describe('codes config (GETCODE_AUTH)', () => {
     const g = codesConfigSection.parse({ GETCODE_AUTH: 'user' });
     expect(!g.ok && g.problems.join()).toContain('GETCODE_AUTH: needs AUTH_PROVIDER');
   });
+
+  it('unset, follows AUTH_DEFAULT_POLICY when sign-in is on: deny-by-default protects codes too', () => {
+    const deny = codesConfigSection.parse({ AUTH_PROVIDER: 'dev', AUTH_DEFAULT_POLICY: 'user' });
+    expect(deny.ok && deny.value.getcodeAuth).toEqual({ kind: 'user' });
+    const open = codesConfigSection.parse({ AUTH_PROVIDER: 'dev', AUTH_DEFAULT_POLICY: 'public' });
+    expect(open.ok && open.value.getcodeAuth).toEqual({ kind: 'none' });
+    // An explicit value wins; without sign-in there is no one to require.
+    const explicit = codesConfigSection.parse({ AUTH_PROVIDER: 'dev', AUTH_DEFAULT_POLICY: 'user', GETCODE_AUTH: 'none' });
+    expect(explicit.ok && explicit.value.getcodeAuth).toEqual({ kind: 'none' });
+    const noSignIn = codesConfigSection.parse({ AUTH_DEFAULT_POLICY: 'user' });
+    expect(noSignIn.ok && noSignIn.value.getcodeAuth).toEqual({ kind: 'none' });
+  });
 });

@@ -4,18 +4,24 @@ import { NumberApi } from '../number-api/number-api.js';
 import { CodeQueue, type CodeMessage } from '../queue/code-queue.js';
 import { CodeTable, type CodeIssuance, type CodeOwner, type CodePurpose } from '../code-table/code-table.js';
 import { describeStorageFailure } from '../azure/storage-failure.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import { enforceRoutePolicy } from '../auth/guard/route-policy.js';
 import { formatCode, formatStepUpCode } from './code-generator.js';
 import { CodesConfig } from './codes.config.js';
+import { ownerOf } from './code-owner.js';
 
 export type IssuedCode = CodeMessage;
 
 /** A live row of another issuance holds the drawn code string this often in a row before we give up. */
 const MAX_DRAWS = 5;
 
-export type CodesPolicy = Pick<CodesConfig, 'ttlSeconds' | 'maxOutstanding'>;
+export type CodesPolicy = Pick<CodesConfig, 'getcodeAuth' | 'ttlSeconds' | 'maxOutstanding'>;
 
 /**
- * Issues a code that is verifiable the moment it is returned:
+ * Issues a code that is verifiable the moment it is returned, to callers GETCODE_AUTH allows: the
+ * policy is checked here, before any work, so every route that issues a code (getcode, the home
+ * page's panel, any later one) enforces it, whatever its own decorators say:
+ * 0. the caller against GETCODE_AUTH (401 / 403), bound to the caller's issuer and subject if signed in;
  * 1. number from the third-party API, letters from the CSPRNG;
  * 2. the table row {state: valid, expiresAt, subject}: insert-only, so an existing code string is
  *    never overwritten (a new string is drawn instead);
@@ -43,8 +49,20 @@ export class CodesService {
     private readonly clock: Clock,
   ) {}
 
-  async issue(owner?: CodeOwner, purpose: CodePurpose = 'public'): Promise<IssuedCode> {
-    if (purpose === 'step-up' && !owner) throw new Error('a step-up code needs an owner');
+  async issue(caller: AuthUser | undefined): Promise<IssuedCode> {
+    enforceRoutePolicy(this.policy.getcodeAuth, caller);
+    return this.issueFor(ownerOf(caller), 'public');
+  }
+
+  /**
+   * A step-up code for its owner. GETCODE_AUTH does not apply: who may ask is the step-up room's
+   * rule (a signed-in session), and the code goes only to the owner's verified destination.
+   */
+  async issueStepUp(owner: CodeOwner): Promise<IssuedCode> {
+    return this.issueFor(owner, 'step-up');
+  }
+
+  private async issueFor(owner: CodeOwner | undefined, purpose: CodePurpose): Promise<IssuedCode> {
     const value = await this.numbers.getNumber();
     const issuance = await this.store(value, owner, purpose);
     const issued: IssuedCode = { code: issuance.code, timestamp: issuance.issuedAt.toISOString() };

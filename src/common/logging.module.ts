@@ -119,6 +119,8 @@ function withDestination(logging: LoggingConfig, options: Options, batch: boolea
 /**
  * The pino-http options of the API. One request line per answer: `req` {id, method, path without
  * query string, remoteAddress}, `res` {statusCode}, responseTime. Probes are not logged.
+ * remoteAddress is the client as Express derived it with TRUST_PROXY (`req.ip`), the address the
+ * rate limits count, not the proxy's socket.
  */
 export function pinoHttpOptions(logging: Pick<LoggingConfig, 'logLevel'>): Options {
   return {
@@ -133,11 +135,13 @@ export function pinoHttpOptions(logging: Pick<LoggingConfig, 'logLevel'>): Optio
     serializers: {
       // Deliberately small: no headers (credentials live there) and no query string (it may
       // hold an OIDC code or a ?code= function key).
-      req: (req: IncomingMessage & { id: string; originalUrl?: string }) => ({
+      // `forwardedUri`: the path a forward-auth subrequest (/auth/verify) asked about, when a route set it.
+      req: (req: IncomingMessage & { id: string; originalUrl?: string; ip?: string; forwardedUri?: unknown }) => ({
         id: req.id,
         method: req.method,
         url: (req.originalUrl ?? req.url)?.split('?')[0],
-        remoteAddress: req.socket?.remoteAddress,
+        ...(typeof req.forwardedUri === 'string' ? { forwardedUri: req.forwardedUri } : {}),
+        remoteAddress: req.ip ?? req.socket?.remoteAddress,
       }),
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
       err: pino.stdSerializers.err,

@@ -15,6 +15,17 @@ export class HttpConfig {
   readonly trustProxy!: number | readonly string[];
   readonly docsEnabled!: boolean;
   readonly shutdownTimeoutMs!: number;
+  /** A client has this long to send a request's headers (slow-header clients: 408, closed). */
+  readonly headersTimeoutMs!: number;
+  /** ...and this long for the whole request, body included. */
+  readonly requestTimeoutMs!: number;
+  /**
+   * An idle keep-alive connection is kept this long. Above the upstream idle time of the proxy in
+   * front (ingress-nginx 60 s), or the proxy may reuse a connection as this server closes it.
+   */
+  readonly keepAliveTimeoutMs!: number;
+  /** The largest request header block accepted (431 beyond). */
+  readonly maxHeaderBytes!: number;
 }
 
 export const httpConfigSection = defineConfigSection(
@@ -26,6 +37,14 @@ export const httpConfigSection = defineConfigSection(
     TRUST_PROXY: trustProxy(),
     DOCS_ENABLED: envBoolean(false).optional(),
     SHUTDOWN_TIMEOUT_MS: envInt(10_000, 0, 600_000),
+    HTTP_HEADERS_TIMEOUT_MS: envInt(10_000, 100, 600_000),
+    HTTP_REQUEST_TIMEOUT_MS: envInt(30_000, 100, 3_600_000),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: envInt(65_000, 100, 3_600_000),
+    HTTP_MAX_HEADER_BYTES: envInt(16_384, 1024, 1_048_576),
+  }).superRefine((v, ctx) => {
+    if (v.HTTP_HEADERS_TIMEOUT_MS > v.HTTP_REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_MS'], message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)' });
+    }
   }),
   (v, _env, config) =>
     Object.assign(Object.create(HttpConfig.prototype) as HttpConfig, {
@@ -35,6 +54,10 @@ export const httpConfigSection = defineConfigSection(
       // The API description is for developers: off in production unless DOCS_ENABLED=true.
       docsEnabled: v.DOCS_ENABLED ?? !config.get(runtimeConfigSection).isProduction,
       shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+      headersTimeoutMs: v.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: v.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: v.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxHeaderBytes: v.HTTP_MAX_HEADER_BYTES,
     }),
   { reads: [runtimeConfigSection] },
 );

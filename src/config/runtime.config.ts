@@ -23,10 +23,17 @@ export class RuntimeConfig {
 export const runtimeConfigSection = defineConfigSection(
   'runtime',
   RuntimeConfig,
-  z.object({
-    NODE_ENV: z.enum(NODE_ENVS).default('development'),
-    PUBLIC_BASE_URL: optionalUrl(),
-  }),
+  z
+    .object({
+      NODE_ENV: z.enum(NODE_ENVS).default('development'),
+      PUBLIC_BASE_URL: optionalUrl(),
+    })
+    .superRefine((v, ctx) => {
+      // As AUTH_COOKIE_SECURE=false is: redirect URIs, cookie defaults and same-origin checks come from it.
+      if (v.NODE_ENV === 'production' && v.PUBLIC_BASE_URL !== undefined && new URL(v.PUBLIC_BASE_URL).protocol !== 'https:') {
+        ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: 'must be https when NODE_ENV=production (redirect URIs, cookies and same-origin checks are built from it)' });
+      }
+    }),
   (v) =>
     Object.assign(Object.create(RuntimeConfig.prototype) as RuntimeConfig, {
       nodeEnv: v.NODE_ENV,

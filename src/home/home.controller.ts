@@ -7,7 +7,6 @@ import { ValidBody } from '../common/validation.js';
 import type { AuthUser, RequestWithUser } from '../auth/auth-user.js';
 import { Authenticated, CurrentUser, IdentifyCaller, Public } from '../auth/guard/auth.decorators.js';
 import { CodesService } from '../codes/codes.service.js';
-import { ownerOf } from '../codes/code-owner.js';
 import { VerifyThrottled } from '../rate-limit/rate-limits.js';
 import { InvalidVerifyRequestError } from '../verification/verification.errors.js';
 import { verifyCodeRequestSchema } from '../verification/verification.schemas.js';
@@ -42,7 +41,11 @@ export class HomeController {
     return renderHomePage(viewerOf(req, res));
   }
 
-  /** The panel's "Get a code" form: the same issuance as GET /api/v1/getcode (bound when signed in). */
+  /**
+   * The panel's "Get a code" form: the same issuance as GET /api/v1/getcode (bound when signed in),
+   * under the same GETCODE_AUTH, which CodesService enforces (this page stays public: anonymous
+   * browsers see the panel, and its error view says why no code was issued).
+   */
   @Public()
   @IdentifyCaller()
   @Post('two-step-code')
@@ -50,7 +53,7 @@ export class HomeController {
   @SameOriginOnly('Two-step form two-step-code')
   @HtmlPage(twoStepErrorPage)
   async twoStepCode(@Req() req: RequestWithUser, @Res({ passthrough: true }) res: Response): Promise<string> {
-    const { code } = await this.codes.issue(ownerOf(req.user));
+    const { code } = await this.codes.issue(req.user);
     return renderHomePage(viewerOf(req, res), { kind: 'issued', code });
   }
 

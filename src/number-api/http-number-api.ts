@@ -33,7 +33,7 @@ export class HttpNumberApi extends NumberApi implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.secrets.require(this.config.secretName);
+    this.secrets.require(this.config.secretName, { variable: 'THIRD_PARTY_API_SECRET_NAME' });
   }
 
   async getNumber(options?: { signal?: AbortSignal }): Promise<number> {

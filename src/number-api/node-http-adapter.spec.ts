@@ -11,6 +11,8 @@ describe('nodeHttpAdapter (the number API transport)', () => {
   const client = axios.create({ adapter: nodeHttpAdapter, httpAgent: agent, responseType: 'text', transformResponse: (b: unknown) => b, validateStatus: () => true, maxRedirects: 0 });
   const sockets = new Set<unknown>();
   let seenHeaders: Record<string, string | string[] | undefined> = {};
+  let resetReusedSeen = 0;
+  let resetAllSeen = 0;
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -20,6 +22,18 @@ describe('nodeHttpAdapter (the number API transport)', () => {
       if (url.pathname === '/big') return void res.end('x'.repeat(Number(url.searchParams.get('n'))));
       if (url.pathname === '/slow') return void setTimeout(() => res.end('{"value":1}'), 500);
       if (url.pathname === '/reset') return void req.socket.destroy();
+      // Answers on a fresh connection, resets every request that arrives on a reused one.
+      if (url.pathname === '/reset-reused') {
+        const served = (req.socket as { served?: number }).served ?? 0;
+        (req.socket as { served?: number }).served = served + 1;
+        resetReusedSeen++;
+        if (served > 0) return void req.socket.resetAndDestroy();
+        return void res.end('{"value":3}');
+      }
+      if (url.pathname === '/reset-all') {
+        resetAllSeen++;
+        return void req.socket.resetAndDestroy();
+      }
       if (url.pathname === '/status') return void res.writeHead(Number(url.searchParams.get('s'))).end('no');
       res.setHeader('content-type', 'application/json');
       res.end(`{"value":${url.searchParams.get('v') ?? 7}}`);
@@ -82,5 +96,57 @@ describe('nodeHttpAdapter (the number API transport)', () => {
     expect(reset.code).toBe('ECONNRESET');
     const refused = (await client.get('http://127.0.0.1:9/').catch((e: unknown) => e)) as AxiosError;
     expect(refused.code).toBe('ECONNREFUSED');
+  });
+
+  describe('a reused socket reset before any byte of the answer', () => {
+    it('a GET is sent once more, on a fresh connection, and answered', async () => {
+      const pool = new Agent({ keepAlive: true, maxSockets: 1 });
+      const pooled = axios.create({ adapter: nodeHttpAdapter, httpAgent: pool, responseType: 'text', transformResponse: (b: unknown) => b, validateStatus: () => true });
+      try {
+        expect((await pooled.get<string>(`${base}/reset-reused`)).data).toBe('{"value":3}');
+        resetReusedSeen = 0;
+        // Reused → reset; the retry goes out on its own connection, which answers.
+        expect((await pooled.get<string>(`${base}/reset-reused`)).data).toBe('{"value":3}');
+        expect(resetReusedSeen).toBe(2);
+      } finally {
+        pool.destroy();
+      }
+    });
+
+    it('only once: a retry that fails too is the caller’s error; a fresh socket’s reset and a POST are never retried', async () => {
+      const pool = new Agent({ keepAlive: true, maxSockets: 1 });
+      const pooled = axios.create({ adapter: nodeHttpAdapter, httpAgent: pool, responseType: 'text', transformResponse: (b: unknown) => b, validateStatus: () => true });
+      try {
+        // A fresh connection reset: not a keep-alive race, no retry.
+        resetAllSeen = 0;
+        expect(((await pooled.get(`${base}/reset-all`).catch((e: unknown) => e)) as AxiosError).code).toBe('ECONNRESET');
+        expect(resetAllSeen).toBe(1);
+        // Warm the pool, then a reused socket reset and the retry reset too: two requests, then the error.
+        await pooled.get(`${base}/n`);
+        resetAllSeen = 0;
+        expect(((await pooled.get(`${base}/reset-all`).catch((e: unknown) => e)) as AxiosError).code).toBe('ECONNRESET');
+        expect(resetAllSeen).toBe(2);
+        await pooled.get(`${base}/n`);
+        resetAllSeen = 0;
+        expect(((await pooled.post(`${base}/reset-all`, 'x').catch((e: unknown) => e)) as AxiosError).code).toBe('ECONNRESET');
+        expect(resetAllSeen).toBe(1);
+      } finally {
+        pool.destroy();
+      }
+    });
+
+    it('an agent timeout retires idle pooled sockets but never cuts a request in flight', async () => {
+      const pool = new Agent({ keepAlive: true, maxSockets: 1, timeout: 200 });
+      const pooled = axios.create({ adapter: nodeHttpAdapter, httpAgent: pool, responseType: 'text', transformResponse: (b: unknown) => b, validateStatus: () => true });
+      try {
+        // /slow answers after 500 ms, longer than the agent's idle timeout.
+        expect((await pooled.get<string>(`${base}/slow`)).data).toBe('{"value":1}');
+        expect(Object.values(pool.freeSockets).flat()).toHaveLength(1);
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        expect(Object.values(pool.freeSockets).flat()).toHaveLength(0);
+      } finally {
+        pool.destroy();
+      }
+    });
   });
 });

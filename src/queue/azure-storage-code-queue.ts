@@ -4,9 +4,20 @@ import { CodeQueue, type CodeMessage } from './code-queue.js';
 import { QueueConfig } from './queue.config.js';
 import { QueueUnavailableError } from './queue.errors.js';
 import { createQueueClient } from '../azure/storage-clients.js';
-import { describeStorageFailure } from '../azure/storage-failure.js';
+import { describeStorageFailure, describeStorageFailureOf, type StorageResource } from '../azure/storage-failure.js';
 import { currentTraceparent, inSpan, SpanKind } from '../observability/instruments.js';
 import { recordQueueSend } from './queue.metrics.js';
+
+/** The code queue as a storage resource (for the log and the doctor). */
+export function codeQueueResource(config: Pick<QueueConfig, 'queueName' | 'queueUrl'>): StorageResource {
+  return {
+    kind: 'queue',
+    name: config.queueName,
+    nameVariable: config.queueUrl ? 'STORAGE_QUEUE_URL' : 'STORAGE_QUEUE_NAME',
+    createVariable: 'QUEUE_CREATE_IF_MISSING',
+    role: 'Storage Queue Data Contributor',
+  };
+}
 
 /** The code queue on Azure Storage (or Azurite): one client, reused for every send. */
 @Injectable()
@@ -42,7 +53,8 @@ export class AzureStorageCodeQueue extends CodeQueue implements OnModuleInit {
         recordQueueSend('ok', queue);
       } catch (error) {
         recordQueueSend('failed', queue);
-        throw new QueueUnavailableError(describeStorageFailure(error), { cause: error });
+        // The log names a missing queue or role and its fix; the answer stays QUEUE_UNAVAILABLE.
+        throw new QueueUnavailableError(describeStorageFailureOf(error, codeQueueResource(this.config)), { cause: error });
       }
     });
   }
@@ -51,7 +63,7 @@ export class AzureStorageCodeQueue extends CodeQueue implements OnModuleInit {
     try {
       await this.client.getProperties();
     } catch (error) {
-      throw new QueueUnavailableError(describeStorageFailure(error), { cause: error });
+      throw new QueueUnavailableError(describeStorageFailureOf(error, codeQueueResource(this.config)), { cause: error });
     }
   }
 }

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import type { RedisConnection } from '../redis/redis-connection.js';
-import { RateLimitedLog } from '../redis/rate-limited-log.js';
+import { RedisFallback } from '../redis/redis-fallback.js';
 import { FixedWindowThrottlerStorage, type ThrottlerStorageRecord } from './fixed-window.storage.js';
 import type { Clock } from '../common/clock.js';
 
@@ -21,8 +21,7 @@ import type { Clock } from '../common/clock.js';
 export class RedisThrottlerStorage implements ThrottlerStorage {
   private readonly logger = new Logger('Throttler');
   private shared?: ThrottlerStorageRedisService;
-  private readonly outageLog: RateLimitedLog;
-  private degraded = false;
+  private readonly state: RedisFallback;
 
   constructor(
     private readonly connection: RedisConnection,
@@ -30,12 +29,12 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     private readonly fallback: FixedWindowThrottlerStorage = new FixedWindowThrottlerStorage(clock),
     logEveryMs = 30_000,
   ) {
-    this.outageLog = new RateLimitedLog((m) => this.logger.warn(m), clock, logEveryMs);
+    this.state = new RedisFallback(this.logger, clock, 'rate limits', 'failing open to in-process limits on this replica', logEveryMs);
   }
 
   /** True while counting in-process because Redis is unreachable. */
   get isDegraded(): boolean {
-    return this.degraded;
+    return this.state.isDegraded;
   }
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
@@ -43,12 +42,10 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
       try {
         // Built on first use: the connection opens after the providers are constructed.
         this.shared ??= new ThrottlerStorageRedisService(this.connection.client);
-        const record = await this.shared.increment(this.connection.key(`throttle:${key}`), ttl, limit, blockDuration, throttlerName);
-        if (this.degraded) {
-          this.degraded = false;
-          this.outageLog.reset();
-          this.logger.log('Redis reachable again: rate limits are shared by all replicas again');
-        }
+        const shared = this.shared;
+        // Through the connection's breaker: a hung Redis costs a few timeouts, then nothing.
+        const record = await this.connection.command(() => shared.increment(this.connection.key(`throttle:${key}`), ttl, limit, blockDuration, throttlerName));
+        this.state.answered();
         return record;
       } catch (error) {
         return this.fallBack(key, ttl, limit, blockDuration, throttlerName, (error as Error).message);
@@ -58,8 +55,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   }
 
   private fallBack(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string, reason: string): Promise<ThrottlerStorageRecord> {
-    this.degraded = true;
-    this.outageLog.note(`Redis unreachable for rate limits (${reason}): failing open to in-process limits on this replica`);
+    this.state.unavailable(reason);
     return this.fallback.increment(key, ttl, limit, blockDuration, throttlerName);
   }
 

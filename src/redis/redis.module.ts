@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { SecretsService } from '../secrets/secrets.service.js';
 import { RedisConfig, redisConfigSection } from './redis.config.js';
 import { RedisConnection } from './redis-connection.js';
+import { RedisDoctor } from './redis.doctor.js';
 import { RedisHealthIndicator } from './redis.health.js';
 import { Clock, ClockModule } from '../common/clock.js';
 
@@ -15,6 +16,7 @@ import { Clock, ClockModule } from '../common/clock.js';
   providers: [
     { provide: RedisConnection, inject: [RedisConfig, Clock, SecretsService], useFactory: (c: RedisConfig, clock: Clock, s: SecretsService) => new RedisConnection(c, clock, s) },
     RedisHealthIndicator,
+    RedisDoctor,
   ],
   exports: [RedisConnection],
 })

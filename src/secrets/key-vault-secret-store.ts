@@ -36,12 +36,38 @@ export class KeyVaultSecretStore extends SecretStore {
     });
   }
 
-  async read(name: string): Promise<string> {
+  /** The current version and the newest enabled (not expired) ones before it: Key Vault keeps every version of a secret. */
+  override async readVersions(name: string, max: number): Promise<string[]> {
+    const current = await this.readVersion(name);
+    if (max <= 1) return [current.value];
     try {
-      const secret = await this.client.getSecret(name);
+      const now = Date.now();
+      const earlier: { version: string; created: number }[] = [];
+      for await (const p of this.client.listPropertiesOfSecretVersions(name)) {
+        if (!p.version || p.version === current.version || p.enabled === false) continue;
+        if ((p.expiresOn && p.expiresOn.getTime() <= now) || (p.notBefore && p.notBefore.getTime() > now)) continue;
+        earlier.push({ version: p.version, created: p.createdOn?.getTime() ?? 0 });
+      }
+      earlier.sort((a, b) => b.created - a.created);
+      const values = await Promise.all(earlier.slice(0, max - 1).map(async ({ version }) => (await this.readVersion(name, version)).value));
+      return [current.value, ...values];
+    } catch (error) {
+      if (error instanceof SecretNotFoundError || error instanceof SecretStoreUnavailableError) throw error;
+      recordKeyVaultRead('failed');
+      throw new SecretStoreUnavailableError(this.kind, describeKeyVaultFailure(error), { cause: error });
+    }
+  }
+
+  async read(name: string): Promise<string> {
+    return (await this.readVersion(name)).value;
+  }
+
+  private async readVersion(name: string, version?: string): Promise<{ value: string; version?: string }> {
+    try {
+      const secret = await this.client.getSecret(name, version ? { version } : undefined);
       if (secret.value === undefined) throw new SecretNotFoundError(name, this.kind);
       recordKeyVaultRead('ok');
-      return secret.value;
+      return { value: secret.value, version: secret.properties.version };
     } catch (error) {
       if (error instanceof SecretNotFoundError || (isRestError(error) && error.statusCode === 404)) {
         recordKeyVaultRead('not_found');

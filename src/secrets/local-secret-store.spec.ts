@@ -35,3 +35,26 @@ describe('LocalSecretStore', () => {
     await expect(store.read('x')).rejects.toBeInstanceOf(SecretStoreUnavailableError);
   });
 });
+
+describe('LocalSecretStore: versions (one per line, newest first)', () => {
+  it('reads up to max versions from the variable or the file, blank lines ignored', async () => {
+    const store = new LocalSecretStore({ SECRET_SESSION_SECRET: 'newest\n\n  older  \noldest' });
+    await expect(store.readVersions('session-secret', 2)).resolves.toEqual(['newest', 'older']);
+    await expect(store.readVersions('session-secret', 10)).resolves.toEqual(['newest', 'older', 'oldest']);
+  });
+
+  it('picks up a rotated file: a new line on top, then an old one removed', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'secret-')), 'session');
+    writeFileSync(file, 'v1\n');
+    const store = new LocalSecretStore({ SECRET_SESSION_SECRET_FILE: file });
+    await expect(store.readVersions('session-secret', 2)).resolves.toEqual(['v1']);
+    writeFileSync(file, 'v2\nv1\n');
+    await expect(store.readVersions('session-secret', 2)).resolves.toEqual(['v2', 'v1']);
+    writeFileSync(file, 'v2\n');
+    await expect(store.readVersions('session-secret', 2)).resolves.toEqual(['v2']);
+  });
+
+  it('a value of blank lines only is missing', async () => {
+    await expect(new LocalSecretStore({ SECRET_SESSION_SECRET: '\n \n' }).readVersions('session-secret', 2)).rejects.toBeInstanceOf(SecretNotFoundError);
+  });
+});

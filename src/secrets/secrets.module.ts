@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { SecretStore } from './secret-store.js';
 import { SecretsConfig, secretsConfigSection } from './secrets.config.js';
 import { SecretsMetricsToken } from './metrics-token.provider.js';
+import { SecretsDoctor } from './secrets.doctor.js';
 import { SecretsHealthIndicator } from './secrets.health.js';
 import { MetricsToken } from '../observability/metrics-token.js';
 import { observabilityConfigSection } from '../observability/observability.config.js';
@@ -21,6 +22,7 @@ import { ClockModule } from '../common/clock.js';
     SecretsService,
     { provide: MetricsToken, useClass: SecretsMetricsToken },
     SecretsHealthIndicator,
+    SecretsDoctor,
   ],
   exports: [SecretsService, MetricsToken],
 })

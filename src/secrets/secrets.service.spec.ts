@@ -100,3 +100,52 @@ describe('SecretsService', () => {
     }
   });
 });
+
+describe('SecretsService: versions', () => {
+  class VersionedStore extends SecretStore {
+    readonly kind = 'scripted';
+    versions = ['new-0123456789abcdef0123456789abcdef', 'short'];
+    reads = 0;
+    async read(): Promise<string> {
+      return this.versions[0]!;
+    }
+    override async readVersions(_name: string, max: number): Promise<string[]> {
+      this.reads++;
+      return this.versions.slice(0, max);
+    }
+  }
+
+  it('leaves out an older version its check refuses, and refuses a newest one it refuses', async () => {
+    const store = new VersionedStore();
+    const secrets = new SecretsService(store, config(), new SystemClock());
+    secrets.require('session-secret', { check: (v) => (v.length < 32 ? 'too short' : undefined), versions: 2, variable: 'AUTH_SESSION_SECRET_NAME' });
+    await expect(secrets.versions('session-secret', 2)).resolves.toEqual(['new-0123456789abcdef0123456789abcdef']);
+    expect(secrets.requiredSecrets()).toEqual([{ name: 'session-secret', variable: 'AUTH_SESSION_SECRET_NAME' }]);
+    expect(secrets.missing()).toEqual([]);
+    secrets.onApplicationShutdown();
+
+    const refusing = new SecretsService(Object.assign(new VersionedStore(), { versions: ['short'] }), config(), new SystemClock());
+    refusing.require('session-secret', { check: (v) => (v.length < 32 ? 'too short' : undefined), versions: 2 });
+    await expect(refusing.versions('session-secret', 2)).rejects.toThrow(/too short/);
+    refusing.onApplicationShutdown();
+  });
+
+  it('re-reads after the given max age, and refreshVersions at most once per interval', async () => {
+    let now = 0;
+    const store = new VersionedStore();
+    store.versions = ['a', 'b'];
+    const secrets = new SecretsService(store, config(), clockOf(() => now));
+    await secrets.versions('s', 2, 1000);
+    await secrets.versions('s', 2, 1000);
+    expect(store.reads).toBe(1);
+    now = 1000;
+    store.versions = ['c', 'a'];
+    await expect(secrets.versions('s', 2, 1000)).resolves.toEqual(['c', 'a']);
+    expect(store.reads).toBe(2);
+    await secrets.refreshVersions('s', 2, 500);
+    expect(store.reads).toBe(2);
+    now = 1500;
+    await secrets.refreshVersions('s', 2, 500);
+    expect(store.reads).toBe(3);
+  });
+});

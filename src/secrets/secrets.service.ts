@@ -7,8 +7,23 @@ import { SecretUnusableError } from './secrets.errors.js';
 /** Says why a secret's value cannot be used, or undefined when it can. */
 export type SecretCheck = (value: string) => string | undefined;
 
+/** How a capability declares a secret it cannot work without (SecretsService.require). */
+export interface RequiredSecret {
+  /** Refuses values that cannot be used (every version of a versioned secret is checked). */
+  check?: SecretCheck;
+  /** Read as versions (newest first, at most this many): the secret rotates without a cut-over. */
+  versions?: number;
+  /** The variable that names the secret (e.g. THIRD_PARTY_API_SECRET_NAME), for the doctor's fix lines. */
+  variable?: string;
+}
+
 interface CachedSecret {
   value: string;
+  readAt: number;
+}
+
+interface CachedVersions {
+  values: string[];
   readAt: number;
 }
 
@@ -22,7 +37,9 @@ export class SecretsService implements OnApplicationShutdown {
   private readonly logger = new Logger(SecretsService.name);
   private readonly cache = new Map<string, CachedSecret>();
   private readonly inFlight = new Map<string, Promise<string>>();
-  private readonly required = new Set<string>();
+  private readonly versionCache = new Map<string, CachedVersions>();
+  private readonly versionsInFlight = new Map<string, Promise<string[]>>();
+  private readonly required = new Map<string, RequiredSecret>();
   private readonly lastFailure = new Map<string, string>();
   private readonly checks = new Map<string, SecretCheck>();
   private stopped = false;
@@ -49,18 +66,44 @@ export class SecretsService implements OnApplicationShutdown {
    * value it refuses counts as not loaded: every read fails with SecretUnusableError and readiness
    * stays down until the store holds a usable value.
    */
-  require(name: string, check?: SecretCheck): void {
-    if (check) this.checks.set(name, check);
-    if (this.required.has(name)) return;
-    this.required.add(name);
+  require(name: string, options: RequiredSecret = {}): void {
+    if (options.check) this.checks.set(name, options.check);
+    const known = this.required.get(name);
+    this.required.set(name, { ...known, ...options });
+    if (known) return;
     void this.warmUp(name);
+  }
+
+  /** The secrets declared with require(), with the variable naming each (the doctor checks each is present). */
+  requiredSecrets(): Array<{ name: string; variable?: string }> {
+    return [...this.required].map(([name, { variable }]) => ({ name, ...(variable ? { variable } : {}) }));
   }
 
   /** Names of required secrets not loaded yet, with the last reason. */
   missing(): Array<{ name: string; reason: string }> {
-    return [...this.required]
-      .filter((name) => !this.cache.has(name))
+    return [...this.required.keys()]
+      .filter((name) => !this.cache.has(name) && !this.versionCache.has(name))
       .map((name) => ({ name, reason: this.lastFailure.get(name) ?? 'not read yet' }));
+  }
+
+  /**
+   * The newest `count` versions of a secret, newest first (Key Vault's versions; locally one per
+   * line), cached like `get` but for `maxAgeMs`: a rotation is picked up within that time. The
+   * newest must pass the secret's check; an older version that does not is left out. When the store
+   * cannot be read, the versions already held are kept.
+   */
+  async versions(name: string, count: number, maxAgeMs = this.config.maxAgeMs): Promise<string[]> {
+    const cached = this.versionCache.get(name);
+    if (cached && !(maxAgeMs > 0 && this.clock.now() - cached.readAt >= maxAgeMs)) return cached.values;
+    try {
+      return await this.loadVersions(name, count);
+    } catch (error) {
+      if (cached) {
+        this.logger.warn(`Keeping the versions of "${name}" already read: ${(error as Error).message}`);
+        return cached.values;
+      }
+      throw error;
+    }
   }
 
   async get(name: string): Promise<string> {
@@ -117,11 +160,51 @@ export class SecretsService implements OnApplicationShutdown {
     return pending;
   }
 
+  /**
+   * Reads the versions again now, unless they were read less than `minIntervalMs` ago: for a caller
+   * holding a value none of the versions it knows opens (another instance may already use a newer one).
+   */
+  async refreshVersions(name: string, count: number, minIntervalMs: number): Promise<string[]> {
+    const cached = this.versionCache.get(name);
+    if (cached && this.clock.now() - cached.readAt < minIntervalMs) return cached.values;
+    return this.versions(name, count, 1);
+  }
+
+  private loadVersions(name: string, count: number): Promise<string[]> {
+    let pending = this.versionsInFlight.get(name);
+    if (!pending) {
+      this.reads++;
+      pending = this.store
+        .readVersions(name, count)
+        .then((read) => {
+          const check = this.checks.get(name);
+          const newest = check?.(read[0]!);
+          if (newest) throw new SecretUnusableError(name, newest);
+          const values = read.filter((value, i) => {
+            const problem = i > 0 ? check?.(value) : undefined;
+            if (problem) this.logger.warn(`Version ${i + 1} of secret "${name}" is left out: ${problem}`);
+            return !problem;
+          });
+          const previous = this.versionCache.get(name)?.values;
+          this.versionCache.set(name, { values, readAt: this.clock.now() });
+          this.lastFailure.delete(name);
+          if (previous && previous[0] !== values[0]) this.logger.log(`Secret "${name}" was rotated; sealing with the new version (${values.length} in use)`);
+          else if (previous && previous.join('\n') !== values.join('\n')) this.logger.log(`Secret "${name}": ${values.length} version(s) in use now`);
+          return values;
+        })
+        .finally(() => this.versionsInFlight.delete(name));
+      this.versionsInFlight.set(name, pending);
+    }
+    return pending;
+  }
+
   private async warmUp(name: string): Promise<void> {
     let delay = 1000;
-    for (let attempt = 1; !this.stopped && !this.cache.has(name); attempt++) {
+    const versions = this.required.get(name)?.versions;
+    for (let attempt = 1; !this.stopped && !this.cache.has(name) && !this.versionCache.has(name); attempt++) {
       try {
-        await this.load(name);
+        if (versions) await this.loadVersions(name, versions);
+        else await this.load(name);
         if (attempt > 1) this.logger.log(`Secret "${name}" loaded from the ${this.store.kind} store after ${attempt} attempts; ready`);
         return;
       } catch (error) {

@@ -29,7 +29,7 @@ export class HttpTikiPlatformApi extends TikiPlatformApi implements OnModuleInit
   }
 
   onModuleInit(): void {
-    if (this.config.clientSecret === undefined) this.secrets.require(this.config.clientSecretName);
+    if (this.config.clientSecret === undefined) this.secrets.require(this.config.clientSecretName, { variable: 'TINIAPP_CLIENT_SECRET_NAME' });
   }
 
   async call(path: string, body: Record<string, string>): Promise<TikiAnswer> {

@@ -1,24 +1,23 @@
-/** Wrong guesses of one caller (a subject, or a client address) within the current window. */
-export interface AttemptCount {
-  failures: number;
-  /** When the window that began with the first counted failure ends. */
-  windowEndsAt?: Date;
-  /** Set once failures reached the budget: verifies are refused (429) until then. */
-  lockedUntil?: Date;
-}
+/** What reserve() answered: the attempt is taken (the `taken`-th of the window), or the budget is spent until the window ends. */
+export type Reservation = { granted: true; taken: number; windowEndsAt: Date } | { granted: false; windowEndsAt: Date };
 
 /**
- * The attempt budget of verification (abstract class: type and DI token): wrong guesses counted per
- * caller key, shared by every replica. Time is passed in, never read.
+ * Attempt budgets (abstract class: type and DI token): how many attempts a key (a signed-in
+ * subject, or one bound code) may make per window, shared by every replica.
+ *
+ * Count first: an attempt is reserved atomically BEFORE the guess is evaluated, and refused once
+ * the budget is spent, so concurrent guesses on any number of replicas can never evaluate more
+ * than the budget. A reservation is given back only for an attempt that turned out not to be a
+ * guess (a correct code, a replay of one's own code, an evaluation that failed); a success never
+ * resets the guesses counted before it. Time is passed in, never read (the Redis store counts its
+ * window on the server's clock).
  */
 export abstract class AttemptBudget {
-  /** The caller's wrong guesses in the current window (a finished window counts as none). */
-  abstract attempts(key: string, now: Date): Promise<AttemptCount>;
   /**
-   * Counts one wrong guess. A window of `windowMs` starts with the first failure; reaching
-   * `maxFailures` in it locks the key until the window ends. Safe under concurrent callers and replicas.
+   * Takes one attempt of `key`: a window of `windowMs` starts with the first attempt; within it at
+   * most `limit` are granted, whatever the concurrency; then refused until the window ends.
    */
-  abstract recordFailure(key: string, now: Date, windowMs: number, maxFailures: number): Promise<AttemptCount>;
-  /** Forgets the caller's failures (after a successful verify). */
-  abstract resetAttempts(key: string): Promise<void>;
+  abstract reserve(key: string, limit: number, windowMs: number, now: Date): Promise<Reservation>;
+  /** Gives back one attempt reserve() granted in the current window (never below zero). */
+  abstract release(key: string, now: Date): Promise<void>;
 }

@@ -1,29 +1,32 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
-import { odata, type TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
 import { createTableClient } from '../azure/storage-clients.js';
 import { CodeTableConfig } from '../code-table/code-table.config.js';
 import { hasStatus, onCodeTable } from '../code-table/table-storage.js';
-import { AttemptBudget, type AttemptCount } from './attempt-budget.js';
+import { attemptsPartition, BUDGET_ROW_KEY } from '../code-table/code-rows.js';
+import { AttemptBudget, type Reservation } from './attempt-budget.js';
 
-/** Per caller: PartitionKey = `attempts~<sha256 of the key>`; RowKeys `failure~<at>~<uuid>` and `lock`. */
-export function attemptsPartition(key: string): string {
-  return `attempts~${createHash('sha256').update(key).digest('hex')}`;
-}
 
-/** An attempts partition: one row per counted wrong guess (`at`), and the lock row once the budget is spent. */
-interface AttemptEntries {
-  failures: number[];
-  lockedUntil?: number;
-  rows: { rowKey: string; at?: number }[];
+/** The budget row: attempts taken in the window, and when it ends (also its lifetime: `expiresAt`, which the sweep reads). */
+interface BudgetRow {
+  count: number;
+  windowEndsAt: string;
+  expiresAt: string;
 }
-const FAILURE_PREFIX = 'failure~';
-const LOCK_ROW_KEY = 'lock';
 
 /**
- * The attempt budget in the code table's own table (partitions `attempts~…`, apart from code and
- * owner rows), on Azure Table Storage or Azurite: one row per wrong guess, so every replica counts
- * the same.
+ * Concurrent reservations of one key lose an ETag race to each other; each round one of them
+ * wins, so this bounds the concurrent attempts of one subject that are answered rather than 503.
+ */
+const MAX_RACES = 64;
+
+/**
+ * Attempt budgets in the code table's own table (partitions `attempts~…`, apart from code and
+ * owner rows), on Azure Table Storage or Azurite: one row per key, changed only by conditional
+ * writes (insert, or replace under the ETag just read). Two replicas that read the same count
+ * cannot both write count + 1: one gets 412 and reads again, so reservations are exact under any
+ * concurrency and the budget is never exceeded.
  */
 @Injectable()
 export class TableAttemptBudget extends AttemptBudget {
@@ -34,64 +37,61 @@ export class TableAttemptBudget extends AttemptBudget {
     this.client = createTableClient(config, config.tableName);
   }
 
-  async attempts(key: string, now: Date): Promise<AttemptCount> {
-    return onCodeTable(async () => countOf(await this.readAttempts(key), now));
-  }
-
-  /**
-   * One row per wrong guess (inserts never conflict, so any number of replicas and concurrent
-   * callers count exactly), then a count of the partition; reaching the budget writes the lock row.
-   */
-  async recordFailure(key: string, now: Date, windowMs: number, maxFailures: number): Promise<AttemptCount> {
+  async reserve(key: string, limit: number, windowMs: number, now: Date): Promise<Reservation> {
     const partitionKey = attemptsPartition(key);
     return onCodeTable(async () => {
-      await this.client.createEntity({ partitionKey, rowKey: `${FAILURE_PREFIX}${now.toISOString()}~${randomUUID()}`, at: now.toISOString() });
-      const entries = await this.readAttempts(key);
-      const live = entries.failures.filter((at) => at > now.getTime() - windowMs).sort((x, y) => x - y);
-      const stale = entries.rows.filter((r) => r.at !== undefined && r.at <= now.getTime() - windowMs);
-      await Promise.all(stale.map((r) => this.client.deleteEntity(partitionKey, r.rowKey).catch(() => undefined)));
-      const windowEndsAt = new Date((live[0] ?? now.getTime()) + windowMs);
-      if (live.length < maxFailures) return { failures: live.length, windowEndsAt };
-      const lockedUntil = new Date(Math.max(windowEndsAt.getTime(), entries.lockedUntil ?? 0));
-      await this.client.upsertEntity({ partitionKey, rowKey: LOCK_ROW_KEY, lockedUntil: lockedUntil.toISOString() }, 'Replace');
-      return { failures: live.length, windowEndsAt, lockedUntil };
+      for (let race = 0; race < MAX_RACES; race++) {
+        const current = await this.read(partitionKey);
+        const live = current && Date.parse(current.row.windowEndsAt) > now.getTime() ? current : undefined;
+        if (live && live.row.count >= limit) return { granted: false, windowEndsAt: new Date(live.row.windowEndsAt) };
+        const windowEndsAt = live ? live.row.windowEndsAt : new Date(now.getTime() + windowMs).toISOString();
+        const row: BudgetRow = { count: (live?.row.count ?? 0) + 1, windowEndsAt, expiresAt: windowEndsAt };
+        try {
+          if (current) await this.client.updateEntity({ partitionKey, rowKey: BUDGET_ROW_KEY, ...row }, 'Replace', { etag: current.etag });
+          else await this.client.createEntity({ partitionKey, rowKey: BUDGET_ROW_KEY, ...row });
+          return { granted: true, taken: row.count, windowEndsAt: new Date(windowEndsAt) };
+        } catch (error) {
+          if (!hasStatus(error, 409, 412, 404)) throw error;
+          await backOff(race);
+        }
+      }
+      throw new Error(`an attempt reservation lost ${MAX_RACES} races in a row`);
     });
   }
 
-  async resetAttempts(key: string): Promise<void> {
+  async release(key: string, now: Date): Promise<void> {
     const partitionKey = attemptsPartition(key);
     await onCodeTable(async () => {
-      const entries = await this.readAttempts(key);
-      await Promise.all(
-        entries.rows.map((r) =>
-          this.client.deleteEntity(partitionKey, r.rowKey).catch((error: unknown) => {
-            if (!hasStatus(error, 404)) throw error;
-          }),
-        ),
-      );
+      for (let race = 0; race < MAX_RACES; race++) {
+        const current = await this.read(partitionKey);
+        if (!current || current.row.count <= 0 || Date.parse(current.row.windowEndsAt) <= now.getTime()) return;
+        try {
+          await this.client.updateEntity({ partitionKey, rowKey: BUDGET_ROW_KEY, ...current.row, count: current.row.count - 1 }, 'Replace', {
+            etag: current.etag,
+          });
+          return;
+        } catch (error) {
+          if (hasStatus(error, 404)) return;
+          if (!hasStatus(error, 412)) throw error;
+          await backOff(race);
+        }
+      }
+      throw new Error(`giving an attempt back lost ${MAX_RACES} races in a row`);
     });
   }
 
-  private async readAttempts(key: string): Promise<AttemptEntries> {
-    const partitionKey = attemptsPartition(key);
-    const out: AttemptEntries = { failures: [], rows: [] };
-    const entities = this.client.listEntities<{ at?: string; lockedUntil?: string }>({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` } });
-    for await (const entity of entities) {
-      const at = entity.at ? Date.parse(entity.at) : undefined;
-      out.rows.push({ rowKey: entity.rowKey!, at });
-      if (entity.rowKey === LOCK_ROW_KEY && entity.lockedUntil) out.lockedUntil = Date.parse(entity.lockedUntil);
-      else if (at !== undefined && Number.isFinite(at)) out.failures.push(at);
+  private async read(partitionKey: string): Promise<{ row: BudgetRow; etag: string } | undefined> {
+    try {
+      const entity = await this.client.getEntity<BudgetRow>(partitionKey, BUDGET_ROW_KEY);
+      return { row: { count: Number(entity.count) || 0, windowEndsAt: String(entity.windowEndsAt), expiresAt: String(entity.expiresAt) }, etag: entity.etag };
+    } catch (error) {
+      if (hasStatus(error, 404) && (error as { code?: string }).code !== 'TableNotFound') return undefined;
+      throw error;
     }
-    return out;
   }
 }
 
-/**
- * What the caller's partition says now: failures within the window that started with the oldest of
- * them still inside it (a code's life), and the lock while it lasts.
- */
-function countOf(entries: AttemptEntries, now: Date, windowMs?: number): AttemptCount {
-  const lockedUntil = entries.lockedUntil !== undefined && entries.lockedUntil > now.getTime() ? new Date(entries.lockedUntil) : undefined;
-  const live = windowMs === undefined ? entries.failures : entries.failures.filter((at) => at > now.getTime() - windowMs);
-  return { failures: live.length, ...(lockedUntil ? { lockedUntil } : {}) };
+/** A short random pause after a lost race, growing with the races lost, so the losers do not collide again at once. */
+function backOff(race: number): Promise<void> {
+  return sleep(Math.random() * Math.min(50, 2 ** Math.min(race, 6)));
 }

@@ -22,7 +22,7 @@ const verifySettings = (env: Record<string, string>) => {
 
 describe('verify throttler', () => {
   it('is configurable and stricter by default than the global limit', () => {
-    expect(verifySettings({})).toEqual({ ok: true, value: { throttleLimit: 10, throttleTtlMs: 60_000, maxAttempts: 5, attemptWindowMs: 600_000 } });
+    expect(verifySettings({})).toEqual({ ok: true, value: { throttleLimit: 10, throttleTtlMs: 60_000, maxAttempts: 5, attemptWindowMs: 600_000, maxChecksPerCode: 5, store: 'table' } });
     expect(verifySettings({ VERIFY_MAX_ATTEMPTS: '3', CODE_TTL_SECONDS: '60' })).toMatchObject({ value: { maxAttempts: 3, attemptWindowMs: 60_000 } });
     const options = verifyThrottler({ throttleLimit: 3, throttleTtlMs: 5000 });
     expect(options).toMatchObject({ name: 'verify', limit: 3, ttl: 5000 });

@@ -15,9 +15,9 @@ class RecordingTable extends CodeTable {
     this.calls.push(`expire ${issuance.code}`);
     return 'deleted';
   }
-  async consume(): Promise<boolean> {
-    throw new Error('not used');
-  }
+  consume = notUsed;
+  outstanding = notUsed;
+  sweepExpired = notUsed;
   async isLive(): Promise<boolean> {
     throw new Error('not used');
   }
@@ -25,9 +25,6 @@ class RecordingTable extends CodeTable {
   commitOwned = notUsed;
   revoke = notUsed;
   revokeOwned = notUsed;
-  attempts = notUsed;
-  recordFailure = notUsed;
-  resetAttempts = notUsed;
   async ping(): Promise<void> {}
 }
 

@@ -121,4 +121,14 @@ describe('AUTH_BEARER=introspection (opaque tokens from a real oidc-provider, de
     introspection.rewrite = (answer) => ({ ...answer, aud: 'https://other-api.example' });
     expect((await me(token)).status).toBe(401);
   });
+
+  // Issue 17, finding 8: a sender-constrained token (RFC 9449 DPoP, RFC 8705 mTLS) used as plain Bearer.
+  it.each([['cnf.jkt (DPoP)', { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' }], ['cnf.x5t#S256 (mTLS)', { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' }]])(
+    'an active answer bound to a key (%s) is refused with 401: its proof is not checked here',
+    async (_kind, cnf) => {
+      const token = await opaqueAccessToken();
+      introspection.rewrite = (answer) => ({ ...answer, cnf });
+      expect((await me(token)).status).toBe(401);
+    },
+  );
 });

@@ -139,7 +139,7 @@ describe('login security: open redirect, login cookie size, logout CSRF, cookie 
       const start = await browser.request(`${hostApp.url}/auth/login?returnTo=%2Fprofile`);
       const tx = start.headers.getSetCookie();
       expect(tx).toHaveLength(1);
-      expect(tx[0]).toMatch(/^__Host-app_session_tx_[\w-]+=/);
+      expect(tx[0]).toMatch(/^__Host-app_session_tx[0-2]=/);
       for (const c of tx) {
         expect(c).toMatch(/; Path=\/(;|$)/);
         expect(c).toMatch(/; Secure/);

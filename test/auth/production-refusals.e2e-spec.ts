@@ -3,21 +3,24 @@ import { createApp } from '../../src/apps/api/app.factory.js';
 import { TEST_LOG_LEVEL } from '../support/app.js';
 import { AZURITE_KEY } from '../support/azurite.js';
 import { SESSION_SECRET, freePort, startAuthApp, startTestIdp, type AuthApp } from './support/oidc-harness.js';
+import { startHttpsFront, type HttpsFront } from './support/https-front.js';
+import type { AddressInfo } from 'node:net';
 
 const METRICS_TOKEN = 'metrics-scrape-token-for-tests-0123456789';
 
 /** Issue 9, finding 8: what production refuses, and what readiness tells whom. */
 describe('production refusals and readiness', () => {
   let idp: RunningDevIdp;
+  let idpFront: HttpsFront;
   let weak: AuthApp;
   let strong: AuthApp;
 
-  /** NODE_ENV=production the way a deployment sets it (an OIDC issuer over http only because the test IdP is). */
-  const production = (sessionSecret: string) => ({
+  /** NODE_ENV=production the way a deployment sets it: https for the public base URL and the issuer (through a TLS front). */
+  const production = (sessionSecret: string, port = 443) => ({
     NODE_ENV: 'production',
+    PUBLIC_BASE_URL: `https://127.0.0.1:${port}`,
     AUTH_PROVIDER: 'oidc',
     OIDC_ISSUER_URL: idp.issuer,
-    OIDC_ALLOW_HTTP: 'true',
     AUTH_SESSION_STORE: 'memory',
     SECRET_SESSION_SECRET: sessionSecret,
     METRICS_ENABLED: 'true',
@@ -26,15 +29,17 @@ describe('production refusals and readiness', () => {
   });
 
   beforeAll(async () => {
-    const [weakPort, strongPort] = [await freePort(), await freePort()];
-    idp = await startTestIdp([`http://127.0.0.1:${weakPort}`, `http://127.0.0.1:${strongPort}`]);
-    weak = await startAuthApp(weakPort, production('short-secret'));
-    strong = await startAuthApp(strongPort, production(SESSION_SECRET));
+    const [weakPort, strongPort, frontPort] = [await freePort(), await freePort(), await freePort()];
+    idp = await startTestIdp([`https://127.0.0.1:${weakPort}`, `https://127.0.0.1:${strongPort}`], { issuer: `https://127.0.0.1:${frontPort}` });
+    idpFront = await startHttpsFront(frontPort, (idp.server.address() as AddressInfo).port);
+    weak = await startAuthApp(weakPort, production('short-secret', weakPort));
+    strong = await startAuthApp(strongPort, production(SESSION_SECRET, strongPort));
   });
 
   afterAll(async () => {
     await weak?.close();
     await strong?.close();
+    await idpFront?.close();
     await idp?.close();
   });
 
@@ -81,11 +86,35 @@ describe('production refusals and readiness', () => {
         LOG_LEVEL: TEST_LOG_LEVEL,
         THIRD_PARTY_API_ENDPOINT: 'http://127.0.0.1:9/api/RandomNumber',
         AZURE_STORAGE_CONNECTION_STRING: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;`,
-        PUBLIC_BASE_URL: 'https://app.example',
         OIDC_CLIENT_ID: 'app',
         ...production(SESSION_SECRET),
+        PUBLIC_BASE_URL: 'https://app.example',
         AUTH_COOKIE_SECURE: 'false',
       }),
     ).rejects.toThrow(/AUTH_COOKIE_SECURE: false is refused when NODE_ENV=production/);
+  });
+
+  // Issue 17, finding 8: plain http is refused in production as AUTH_COOKIE_SECURE=false is.
+  const bootInProduction = (extra: Record<string, string>) =>
+    createApp({
+      LOG_LEVEL: TEST_LOG_LEVEL,
+      THIRD_PARTY_API_ENDPOINT: 'http://127.0.0.1:9/api/RandomNumber',
+      AZURE_STORAGE_CONNECTION_STRING: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;`,
+      NODE_ENV: 'production',
+      AUTH_PROVIDER: 'oidc',
+      OIDC_ISSUER_URL: 'https://idp.example',
+      OIDC_CLIENT_ID: 'app',
+      PUBLIC_BASE_URL: 'https://app.example',
+      AUTH_SESSION_STORE: 'memory',
+      SECRET_SESSION_SECRET: SESSION_SECRET,
+      ...extra,
+    });
+
+  it('PUBLIC_BASE_URL=http://… is refused at boot in production, naming the variable', async () => {
+    await expect(bootInProduction({ PUBLIC_BASE_URL: 'http://app.example' })).rejects.toThrow(/PUBLIC_BASE_URL: must be https when NODE_ENV=production/);
+  });
+
+  it('OIDC_ALLOW_HTTP=true is refused at boot in production, naming the variable', async () => {
+    await expect(bootInProduction({ OIDC_ALLOW_HTTP: 'true' })).rejects.toThrow(/OIDC_ALLOW_HTTP: true is refused when NODE_ENV=production/);
   });
 });

@@ -17,7 +17,8 @@ describe('TRUST_PROXY=1: the rate limits key on the address the ingress saw, not
   let numbers: NumberApiDouble;
   let running: RunningApp;
   const LIMIT = 3;
-  const forwarded = (i: number) => `10.${i >> 8}.${i & 255}.7, 198.51.100.${i % 200}, 203.0.113.9`;
+  /** The client's own entries rotate; the ingress appended `client` (each test its own: a limit is one budget per client across routes). */
+  const forwarded = (i: number, client: string) => `10.${i >> 8}.${i & 255}.7, 198.51.100.${i % 200}, ${client}`;
 
   beforeAll(async () => {
     [azurite, numbers] = await Promise.all([startAzurite(), new NumberApiDouble().start()]);
@@ -39,7 +40,7 @@ describe('TRUST_PROXY=1: the rate limits key on the address the ingress saw, not
 
   it('getcode: rotating the leftmost entries with a fixed rightmost one is one client, limited', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < LIMIT + 3; i++) statuses.push((await request(running.url).get('/api/v1/getcode').set('X-Forwarded-For', forwarded(i))).status);
+    for (let i = 0; i < LIMIT + 3; i++) statuses.push((await request(running.url).get('/api/v1/getcode').set('X-Forwarded-For', forwarded(i, '203.0.113.9'))).status);
     expect(statuses).toEqual([...Array(LIMIT).fill(200), 429, 429, 429]);
     // Another client (another rightmost entry) still has its own budget.
     expect((await request(running.url).get('/api/v1/getcode').set('X-Forwarded-For', '10.0.0.1, 203.0.113.10')).status).toBe(200);
@@ -48,7 +49,7 @@ describe('TRUST_PROXY=1: the rate limits key on the address the ingress saw, not
   it('verifycode: the same', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < LIMIT + 3; i++) {
-      statuses.push((await request(running.url).post('/api/v1/verifycode').set('X-Forwarded-For', forwarded(i)).send({ code: 'abc-123-def' })).status);
+      statuses.push((await request(running.url).post('/api/v1/verifycode').set('X-Forwarded-For', forwarded(i, '203.0.113.20')).send({ code: 'abc-123-def' })).status);
     }
     expect(statuses).toEqual([...Array(LIMIT).fill(200), 429, 429, 429]);
   });

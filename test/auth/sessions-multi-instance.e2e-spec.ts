@@ -1,9 +1,9 @@
 import { SignJWT, importJWK } from 'jose';
 import { startAzurite, type AzuriteHandle } from '../support/azurite.js';
-import { spawnEntry, type SpawnedProcess } from '../support/processes.js';
+import { spawnEntry, type SpawnedProcess, stopAll } from '../support/processes.js';
 import { DEMO_USER } from '../../src/dev/dev-idp/dev-idp.provider.js';
 import { type RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
-import { CLIENT_ID, CLIENT_SECRET, HttpBrowser, SESSION_SECRET, freePort, login, startTestIdp } from './support/oidc-harness.js';
+import { CLIENT_ID, HttpBrowser, apiProcessEnv, freePort, login, startTestIdp } from './support/oidc-harness.js';
 
 const COOKIE = 'app_session';
 const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
@@ -29,23 +29,7 @@ describe('sessions across real API processes (Table store on Azurite)', () => {
   const refreshGrants = { ok: 0, refused: 0 };
 
   const start = async (port: number, extra: Record<string, string>): Promise<Instance> => {
-    const child = spawnEntry('apps/api/main.js', {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      THIRD_PARTY_API_ENDPOINT: 'http://127.0.0.1:9/api/RandomNumber',
-      SECRET_THIRD_PARTY_API_KEY: 'unused',
-      AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
-      AUTH_PROVIDER: 'dev',
-      OIDC_ISSUER_URL: idp.issuer,
-      OIDC_CLIENT_ID: CLIENT_ID,
-      SECRET_OIDC_CLIENT_SECRET: CLIENT_SECRET,
-      SECRET_SESSION_SECRET: SESSION_SECRET,
-      PUBLIC_BASE_URL: publicBase,
-      THROTTLE_LIMIT: '100000',
-      ...extra,
-    });
+    const child = spawnEntry('apps/api/main.js', apiProcessEnv(port, idp.issuer, azurite.connectionString, publicBase, extra));
     spawned.push(child);
     await child.waitFor(/API listening/);
     return { url: `http://127.0.0.1:${port}`, process: child };
@@ -78,12 +62,7 @@ describe('sessions across real API processes (Table store on Azurite)', () => {
     });
   }, 60_000);
 
-  afterEach(async () => {
-    for (const child of spawned.splice(0)) {
-      child.kill('SIGTERM');
-      await child.exited();
-    }
-  }, 30_000);
+  afterEach(() => stopAll(spawned), 30_000);
 
   afterAll(async () => {
     await idp?.close();

@@ -6,19 +6,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
 import { DEMO_USER } from '../../src/dev/dev-idp/dev-idp.provider.js';
 import { freePort, startAuthApp, startTestIdp, type AuthApp } from '../auth/support/oidc-harness.js';
-import { describeWithChromium } from './support/chromium.js';
+import { CHROMIUM_ARGS, describeWithChromium } from './support/chromium.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'browser-login');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** The whole login loop in headless Chromium (Debian's chromium + playwright-core, no download). */
 describeWithChromium('browser: log in with the dev IdP, see a protected page, log out everywhere', (chromiumPath) => {
@@ -34,7 +24,7 @@ describeWithChromium('browser: log in with the dev IdP, see a protected page, lo
     const port = await freePort();
     idp = await startTestIdp([`http://127.0.0.1:${port}`]);
     app = await startAuthApp(port, { AUTH_PROVIDER: 'dev', OIDC_ISSUER_URL: idp.issuer, AUTH_SESSION_STORE: 'memory' });
-    browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_ARGS] });
     page = await (await browser.newContext()).newPage();
     page.setDefaultTimeout(10_000);
   }, 60_000);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEMO_USER } from '../../src/dev/dev-idp/dev-idp.provider.js';
-import { LOCAL_STACK_PORTS, type LocalStackPorts, localStackEnv, localStackParts } from '../../src/dev/local-stack/local-stack.parts.js';
+import { LOCAL_STACK_PORTS, type LocalStackPorts, localStackEnvironment, localStackParts } from '../../src/dev/local-stack/local-stack.parts.js';
 import { Supervisor } from '../../src/dev/local-stack/supervisor.js';
 import { freePort } from '../support/ports.js';
 import type { MailDevEmail } from '../support/maildev.js';
@@ -73,8 +73,7 @@ describeWithChromium('browser: step-up with a code mailed to MailDev, on the loc
     dataDir = await mkdtemp(join(tmpdir(), 'stack-azurite-'));
     app = `http://localhost:${ports.api}`;
     const env = {
-      PATH: process.env.PATH,
-      ...localStackEnv(ports),
+      ...localStackEnvironment({ PATH: process.env.PATH }, join(dataDir, 'oidc-client-key.json'), ports),
       LOG_FORMAT: 'json',
       STEP_UP_MAX_AGE_SECONDS: String(MAX_AGE_SECONDS),
       STEP_UP_RESEND_COOLDOWN_SECONDS: '1',

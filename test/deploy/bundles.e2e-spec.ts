@@ -5,7 +5,7 @@ import { QueueClient } from '@azure/storage-queue';
 import { TableClient } from '@azure/data-tables';
 import { startAzurite, type AzuriteHandle } from '../support/azurite.js';
 import { freePort } from '../support/ports.js';
-import { REPO_ROOT, spawnEntry, type SpawnedProcess } from '../support/processes.js';
+import { REPO_ROOT, spawnEntry, type SpawnedProcess, stopAll } from '../support/processes.js';
 
 /**
  * Production starts the entry-point bundles (scripts/bundle.mjs: `npm run start:prod`, the image,
@@ -55,12 +55,7 @@ describe('entry-point bundles, started as production starts them', () => {
     await numbers.waitFor(/Number API listening/);
     numbersUrl = `http://127.0.0.1:${port}/api/RandomNumber`;
   }, 60_000);
-  afterEach(async () => {
-    for (const p of spawned.splice(0)) {
-      p.kill('SIGKILL');
-      await p.exited();
-    }
-  });
+  afterEach(() => stopAll(spawned, 'SIGKILL'));
   afterAll(async () => {
     numbers?.kill('SIGKILL');
     await numbers?.exited();

@@ -380,6 +380,20 @@ describe('deploy/azure/provision.sh --dry-run', () => {
     expect(Object.keys(api).some((n) => /CONNECTION_STRING|ACCESS_KEY/.test(n))).toBe(false);
   });
 
+  it('--dry-run shows the client key or the federated credential, and no command runs', () => {
+    const keyRun = dryRun('azure/provision.sh', { AUTH_PROVIDER: 'keycloak', KEYCLOAK_URL: 'https://kc.example.com', KEYCLOAK_REALM: 'r', OIDC_CLIENT_ID: 'app', CLIENT_AUTH: 'private_key_jwt' });
+    expect(keyRun.calls).toBe('');
+    expect(keyRun.stdout).toMatch(/\+ az keyvault key create --vault-name codes-kv --name oidc-client-key --kty RSA --size 2048 --ops sign verify/);
+    expect(keyRun.stdout).toMatch(/--role Key\\ Vault\\ Crypto\\ User --scope \\<key-vault-id\\>\/keys\/oidc-client-key/);
+    const federated = dryRun('azure/provision.sh', { AUTH_PROVIDER: 'entra', OIDC_CLIENT_ID: 'app-id', CLIENT_AUTH: 'federated' });
+    expect(federated.calls).toBe('');
+    expect(federated.stdout).toMatch(/\+ az ad app federated-credential create --id app-id/);
+    const update = words(federated.stdout.split('\n').find((c) => c.startsWith('+ az containerapp update --name codes-api') && c.includes('PUBLIC_BASE_URL'))!);
+    const env = envVarsOf(update, ['--set-env-vars']);
+    expect(env).toMatchObject({ AUTH_PROVIDER: 'entra', OIDC_CLIENT_ID: 'app-id', AUTH_CLIENT_AUTH: 'federated', ENTRA_TENANT_ID: 'tenant-id' });
+    expect(Object.keys(env).filter((n) => !isKnownVariable(n))).toEqual([]);
+  });
+
   it('honours its settings', () => {
     const custom = dryRun('azure/provision.sh', { PREFIX: 'acme', LOCATION: 'eastus', THIRD_PARTY_API_ENDPOINT: 'https://numbers.example.com/api/RandomNumber' });
     expect(custom.stdout).toMatch(/az group create --name acme-rg --location eastus/);

@@ -39,7 +39,9 @@ describe('image build and start (deploy/image/build-and-start.sh)', () => {
   it('the image tree has no dev code: dist/dev/ holds only the deployed number API stand-in, node_modules no oidc-provider', () => {
     expect(status).toBe(0);
     expect(readdirSync(join(imageDir, 'dist', 'dev'))).toEqual(['number-api']);
-    expect(readdirSync(join(imageDir, 'dist', 'apps')).sort()).toEqual(['api', 'queue-admin', 'tiniapp-backend', 'watcher']);
+    // The doctor is in the image: a deployment checks its own configuration with it (node dist/apps/doctor/main.bundle.js).
+    expect(readdirSync(join(imageDir, 'dist', 'apps')).sort()).toEqual(['api', 'doctor', 'queue-admin', 'tiniapp-backend', 'watcher']);
+    expect(existsSync(join(imageDir, 'dist', 'apps', 'doctor', 'main.bundle.js'))).toBe(true);
     expect(existsSync(join(imageDir, 'node_modules', 'oidc-provider'))).toBe(false);
     // Nothing left under dist/ still names a dev folder that was dropped.
     const files = (dir: string): string[] =>

@@ -70,7 +70,7 @@ const imageEntries = [...productionEntries, ...IMAGE_DEV_PROCESSES.map((name) =>
 describe('source layout (static scan)', () => {
   it('finds the production entry points under src/apps/<process>/main.ts', () => {
     expect(productionEntries.map(rel).sort()).toEqual(
-      ['src/apps/api/main.ts', 'src/apps/queue-admin/main.ts', 'src/apps/tiniapp-backend/main.ts', 'src/apps/watcher/main.ts'],
+      ['src/apps/api/main.ts', 'src/apps/doctor/main.ts', 'src/apps/queue-admin/main.ts', 'src/apps/tiniapp-backend/main.ts', 'src/apps/watcher/main.ts'],
     );
     for (const entry of productionEntries) expect(existsSync(entry)).toBe(true);
   });
@@ -158,6 +158,7 @@ const FLOORS: Readonly<Record<string, number>> = {
   home: 5,
   watcher: 5,
   tiniapp: 5,
+  'product-page': 5,
   codes: 4,
   verification: 4,
   auth: 3,
@@ -169,6 +170,7 @@ const FLOORS: Readonly<Record<string, number>> = {
   redis: 2,
   'rate-limit': 2,
   health: 2,
+  doctor: 2,
   observability: 2,
   azure: 2,
   common: 1,

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { startAzurite, type AzuriteHandle } from '../support/azurite.js';
 import { NumberApiDouble } from '../support/number-api-double.js';
 import { startApp, type RunningApp } from '../support/app.js';
-import { spawnEntry, type SpawnedProcess } from '../support/processes.js';
+import { spawnEntry, type SpawnedProcess, stopAll } from '../support/processes.js';
 import { drainPoison, eventually, freshCode, queueClient, startWatcher, storageEnv, validRows, verify } from './lifecycle-support.js';
 
 /**
@@ -81,12 +81,7 @@ describe('watcher processes', () => {
     await (await startWatcher(storageEnv(azurite))).close();
   }, 60_000);
 
-  afterEach(async () => {
-    for (const watcher of spawned.splice(0)) {
-      watcher.kill('SIGKILL');
-      await watcher.exited();
-    }
-  }, 60_000);
+  afterEach(() => stopAll(spawned, 'SIGKILL'), 60_000);
 
   afterAll(async () => {
     await running?.close();

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { TableClient } from '@azure/data-tables';
+import { QueueClient } from '@azure/storage-queue';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -115,4 +117,10 @@ async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGKILL');
   await once(child, 'exit');
+}
+
+/** The code queue and the code table, created in Azurite as provision.sh creates them in Azure. */
+export async function createCodeStorage(azurite: AzuriteHandle, queue = 'code-requests', table = 'validcodes'): Promise<void> {
+  await new QueueClient(azurite.connectionString, queue).createIfNotExists();
+  await TableClient.fromConnectionString(azurite.connectionString, table, { allowInsecureConnection: true }).createTable();
 }

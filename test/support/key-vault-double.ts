@@ -7,6 +7,14 @@ import { trustTestCertificate } from './tls.js';
 
 export type VaultFault = { status: number; retryAfterSeconds?: number; times: number };
 
+interface SecretVersion {
+  version: string;
+  value: string;
+  enabled: boolean;
+  /** Seconds since the epoch; strictly increasing per secret, so the order of versions is the order of writes. */
+  created: number;
+}
+
 /**
  * A Key Vault double speaking the secrets REST protocol over HTTPS, including the authentication
  * handshake: an unauthenticated request gets 401 with `WWW-Authenticate: Bearer authorization=...,
@@ -14,7 +22,10 @@ export type VaultFault = { status: number; retryAfterSeconds?: number; times: nu
  * identity endpoint gets the secret. Used with the real SecretClient and DefaultAzureCredential.
  */
 export class KeyVaultDouble {
+  /** The current value of each secret; setting a new value here is a new version (like `az keyvault secret set`). */
   readonly secrets = new Map<string, string>();
+  /** Every version of each secret, oldest first (kept in step with `secrets`). */
+  private readonly history = new Map<string, SecretVersion[]>();
   readonly tenantId = '72f988bf-0000-0000-0000-000000000000';
   /** GETs of secrets that carried a valid token (what counts against Key Vault's limits). */
   secretReads = 0;
@@ -48,6 +59,37 @@ export class KeyVaultDouble {
 
   clearFaults(): void {
     this.faults = [];
+  }
+
+  /** A new version of the secret, which becomes its current value (`az keyvault secret set`). Returns its version id. */
+  setSecret(name: string, value: string): string {
+    this.secrets.set(name, value);
+    return this.versionsOf(name).at(-1)!.version;
+  }
+
+  /** The version ids of a secret, oldest first. */
+  secretVersions(name: string): string[] {
+    return this.versionsOf(name).map((v) => v.version);
+  }
+
+  /** Disables one version (`az keyvault secret set-attributes --enabled false`): it is no longer read or listed as enabled. */
+  disableSecretVersion(name: string, version: string): void {
+    const found = this.versionsOf(name).find((v) => v.version === version);
+    if (!found) throw new Error(`no version ${version} of secret ${name}`);
+    found.enabled = false;
+  }
+
+  /** The versions of `name`, with a new one recorded whenever `secrets` was given a value the last version does not hold. */
+  private versionsOf(name: string): SecretVersion[] {
+    const versions = this.history.get(name) ?? [];
+    this.history.set(name, versions);
+    const value = this.secrets.get(name);
+    if (value === undefined) return []; // deleted from `secrets`: gone, as after `az keyvault secret delete`
+    const last = versions.at(-1);
+    if (last?.value !== value) {
+      versions.push({ version: randomUUID().replace(/-/g, ''), value, enabled: true, created: Math.max(Math.floor(Date.now() / 1000), (last?.created ?? 0) + 1) });
+    }
+    return versions;
   }
 
   async start(): Promise<this> {
@@ -106,8 +148,9 @@ export class KeyVaultDouble {
       res.end(JSON.stringify({ error: { code: 'Unauthorized', message: 'AKV10000: Request is missing a Bearer or PoP token.' } }));
       return;
     }
-    const match = /^\/secrets\/([0-9a-zA-Z-]+)\/?([0-9a-f]*)$/.exec(url.pathname);
-    if (req.method !== 'GET' || !match || !url.searchParams.get('api-version')) {
+    const list = /^\/secrets\/([0-9a-zA-Z-]+)\/versions$/.exec(url.pathname);
+    const match = list ? null : /^\/secrets\/([0-9a-zA-Z-]+)\/?([0-9a-f]*)$/.exec(url.pathname);
+    if (req.method !== 'GET' || !(match || list) || !url.searchParams.get('api-version')) {
       res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { code: 'BadParameter', message: 'bad request' } }));
       return;
     }
@@ -119,23 +162,36 @@ export class KeyVaultDouble {
       res.writeHead(fault.status, headers).end(JSON.stringify({ error: { code: 'Throttled', message: 'double fault' } }));
       return;
     }
-    this.secretReads++;
-    const name = match[1]!;
-    const value = this.secrets.get(name);
-    if (value === undefined) {
+    const name = (list ?? match)![1]!;
+    const versions = this.versionsOf(name);
+    const notFound = (): void => {
       res.writeHead(404, { 'Content-Type': 'application/json' }).end(
         JSON.stringify({ error: { code: 'SecretNotFound', message: `A secret with (name/id) ${name} was not found in this key vault.` } }),
       );
+    };
+    if (list) {
+      if (!versions.length) return notFound();
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' }).end(
+        JSON.stringify({ value: versions.map((v) => ({ id: `${this.vaultUrl}/secrets/${name}/${v.version}`, attributes: attributesOf(v) })), nextLink: null }),
+      );
       return;
     }
-    const version = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+    this.secretReads++;
+    const wanted = match![2];
+    const found = wanted ? versions.find((v) => v.version === wanted) : versions.at(-1);
+    if (!found) return notFound();
+    if (!found.enabled) {
+      res.writeHead(403, { 'Content-Type': 'application/json' }).end(
+        JSON.stringify({ error: { code: 'Forbidden', message: 'Operation get is not allowed on a disabled secret.', innererror: { code: 'SecretDisabled' } } }),
+      );
+      return;
+    }
     res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' }).end(
-      JSON.stringify({
-        value,
-        id: `${this.vaultUrl}/secrets/${name}/${version}`,
-        attributes: { enabled: true, created: 1700000000, updated: 1700000000, recoveryLevel: 'Recoverable+Purgeable' },
-        tags: {},
-      }),
+      JSON.stringify({ value: found.value, id: `${this.vaultUrl}/secrets/${name}/${found.version}`, attributes: attributesOf(found), tags: {} }),
     );
   }
+}
+
+function attributesOf(v: SecretVersion): object {
+  return { enabled: v.enabled, created: v.created, updated: v.created, recoveryLevel: 'Recoverable+Purgeable' };
 }

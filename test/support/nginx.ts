@@ -18,6 +18,11 @@ export interface NginxOptions {
    */
   template: string;
   vars?: Record<string, string>;
+  /**
+   * Listen here instead of a free port the harness picks (when the port must be known before nginx
+   * starts: host names with a port registered at an IdP). Not retried.
+   */
+  port?: number;
 }
 
 export interface NginxHandle {
@@ -59,6 +64,7 @@ export async function startNginx(options: NginxOptions): Promise<NginxHandle> {
   if (NGINX_BIN.startsWith('/') && !existsSync(NGINX_BIN)) {
     throw new Error(`nginx is missing at ${NGINX_BIN}: install it with "apt-get install nginx" (.ci/run does)`);
   }
+  if (options.port !== undefined) return launch(options, options.port);
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     try {

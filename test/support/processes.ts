@@ -63,3 +63,11 @@ export function spawnEntry(name: string, env: Record<string, string>, nodeFlags:
     },
   };
 }
+
+/** Stops every process in `spawned` (and empties it), waiting for each to exit: a test's afterEach. */
+export async function stopAll(spawned: SpawnedProcess[], signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  for (const child of spawned.splice(0)) {
+    child.kill(signal);
+    await child.exited();
+  }
+}

@@ -1,5 +1,5 @@
 import { freePort } from '../support/ports.js';
-import { spawnEntry, type SpawnedProcess } from '../support/processes.js';
+import { spawnEntry, type SpawnedProcess, stopAll } from '../support/processes.js';
 import { startRedis, type RedisServerHandle } from '../support/redis.js';
 
 /**
@@ -55,12 +55,7 @@ describe('shared rate limits across API processes (real redis-server, two real p
   beforeEach(async () => {
     await redis.admin().flushall();
   });
-  afterEach(async () => {
-    for (const p of spawned.splice(0)) {
-      p.kill('SIGKILL');
-      await p.exited();
-    }
-  });
+  afterEach(() => stopAll(spawned, 'SIGKILL'));
   afterAll(async () => {
     await redis?.stop();
   });

@@ -13,6 +13,7 @@ import { httpConfigSection } from '../../config/http.config.js';
 import { runtimeConfigSection } from '../../config/runtime.config.js';
 import { mountTiniAppBodyReader } from '../../tiniapp/tiniapp.module.js';
 import { cookieMiddleware } from '../../auth/request-cookies.js';
+import { applyServerLimits } from '../../common/http-server-limits.js';
 
 /** Every config section the API validates at start-up: its modules' own, and HTTP's (port, proxies, docs). */
 export const apiConfigSections = () => [...new Set([httpConfigSection, ...configSectionsOf(AppModule)])];
@@ -28,6 +29,7 @@ export async function createApp(env: Env): Promise<NestExpressApplication> {
     NestFactory.create<NestExpressApplication>(configuredRoot(AppModule, config), { bufferLogs: true, abortOnError: false }),
   );
   app.useLogger(app.get(Logger));
+  applyServerLimits(app.getHttpServer(), http);
   // A hop count or proxy list, never `true`: see HttpConfig.trustProxy.
   app.set('trust proxy', http.trustProxy);
   app.use(cookieMiddleware());

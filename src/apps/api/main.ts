@@ -4,6 +4,7 @@ import { ConfigValidationError } from '../../config/config.errors.js';
 import { HttpConfig } from '../../config/http.config.js';
 import { LoggingModule } from '../../common/logging.module.js';
 import { exitGracefullyOnSignals } from '../../common/graceful-shutdown.js';
+import { DoctorService } from '../../doctor/doctor.service.js';
 
 /** The API for production: every dependency comes from the environment. */
 async function main(): Promise<void> {
@@ -19,6 +20,13 @@ async function main(): Promise<void> {
   const shownHost = http.host === '0.0.0.0' ? 'localhost' : http.host;
   logger.log(`API listening on http://${shownHost}:${http.port} (docs: ${http.docsEnabled ? '/docs' : 'off'})`);
   LoggingModule.flush(); // the ready line is not held back with the batched request lines
+  // The doctor's read-only checks, in the background: a failure is one warn line naming the fix,
+  // and the API keeps serving (readiness says whether it is usable).
+  void app
+    .get(DoctorService)
+    .warnAtBoot()
+    .then(() => LoggingModule.flush())
+    .catch((error: unknown) => logger.warn(`Start-up checks could not run: ${(error as Error).message}`));
 }
 
 main().catch((error: unknown) => {

@@ -12,6 +12,7 @@ import { httpConfigSection } from '../../config/http.config.js';
 import { tiniAppConfigSection } from '../../tiniapp/tiniapp.config.js';
 import { mountTiniAppBodyReader } from '../../tiniapp/tiniapp.module.js';
 import { LoggingModule } from '../../common/logging.module.js';
+import { applyServerLimits } from '../../common/http-server-limits.js';
 import { TiniAppBackendModule, tiniAppBackendConfigSections } from './tiniapp-backend.module.js';
 
 /**
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     NestFactory.create<NestExpressApplication>(configuredRoot(TiniAppBackendModule, config), { bufferLogs: true, abortOnError: false }),
   );
   app.useLogger(app.get(Logger));
+  applyServerLimits(app.getHttpServer(), http);
   app.set('trust proxy', http.trustProxy);
   app.disable('x-powered-by');
   app.use(helmet());

@@ -137,4 +137,20 @@ describe('BearerTokenValidator', () => {
     expect((await validator.validate('flaky')).sub).toBe('u1');
     expect(introspect).toHaveBeenCalledTimes(4);
   });
+
+  it('refuses tokens bound to a key (cnf: DPoP jkt, mTLS x5t#S256), JWT or introspected: their proof is not checked here', async () => {
+    const bound = (cnf: Record<string, unknown>) =>
+      new SignJWT({ sub: 'u1', aud: 'integrated-auth-api', cnf })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1', typ: 'at+jwt' })
+        .setIssuer(ISSUER)
+        .setIssuedAt(Math.floor(now / 1000))
+        .setExpirationTime(Math.floor(now / 1000) + 300)
+        .sign(privateKey);
+    const jwt = validatorWith(configWith({}), fakeOidc().oidc);
+    for (const cnf of [{ jkt: 'thumbprint' }, { 'x5t#S256': 'certificate-hash' }]) {
+      await expect(jwt.validate(await bound(cnf))).rejects.toMatchObject({ reason: expect.stringContaining('bound to a key (cnf)') });
+    }
+    const { oidc } = fakeOidc(async () => ({ active: true, sub: 'u1', aud: 'integrated-auth-api', cnf: { jkt: 'thumbprint' } }));
+    await expect(validatorWith(configWith({ bearer: 'introspection' }), oidc).validate('opaque')).rejects.toMatchObject({ reason: expect.stringContaining('cnf') });
+  });
 });

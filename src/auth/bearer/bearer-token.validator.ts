@@ -30,6 +30,8 @@ const ACCESS_TOKEN_TYP = new Set(['at+jwt', 'application/at+jwt', 'jwt', 'applic
  *   of an ID or logout token (`nonce`, `events`, Keycloak's `typ: ID`/`Logout` claim).
  * - Opaque: RFC 7662 introspection; the answer must be active and name this API in `aud`.
  *
+ * Tokens bound to a key (`cnf`: DPoP or mTLS) are refused in both cases: their proof is not checked.
+ *
  * Results are remembered per token (digest) in a bounded cache, never past the token's `exp`;
  * introspection answers (positive and negative) for at most AUTH_INTROSPECTION_CACHE_SECONDS.
  */
@@ -74,6 +76,10 @@ export class BearerTokenValidator {
       throw this.reject(`tenant ${String(claims.tid)} not allowed`);
     }
     if (typeof claims.sub !== 'string' || !claims.sub) throw this.reject('no sub');
+    // A sender-constrained token (RFC 9449 DPoP `cnf.jkt`, RFC 8705 mTLS `cnf.x5t#S256`) is valid
+    // only with the proof of its key, which this API does not check: as plain Bearer, a stolen one
+    // would be replayable. Refused, whatever member `cnf` has.
+    if (claims.cnf !== undefined && claims.cnf !== null) throw this.reject('bound to a key (cnf): its proof of possession is not checked here');
     return { sub: claims.sub, claims };
   }
 

@@ -38,7 +38,7 @@ describe('bearer config', () => {
 
   it('refuses introspection with a public client, and caches out of bounds', () => {
     expect(schema.safeParse({ AUTH_BEARER: 'introspection', OIDC_PUBLIC_CLIENT: true }).error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
-      ['AUTH_BEARER', 'introspection needs a confidential client (OIDC_PUBLIC_CLIENT=false)'],
+      ['AUTH_BEARER', 'introspection needs a confidential client (AUTH_CLIENT_AUTH other than none)'],
     ]);
     expect(schema.safeParse({ AUTH_BEARER: 'introspection' }).success).toBe(true);
     expect(schema.safeParse({ AUTH_INTROSPECTION_CACHE_SECONDS: '301' }).error?.issues[0]?.path).toEqual(['AUTH_INTROSPECTION_CACHE_SECONDS']);

@@ -55,8 +55,8 @@ export const bearerConfigSection = defineConfigSection(
     checks: [
       // Introspection authenticates as the client, so a public client cannot use it.
       (bearer, config) =>
-        config.get(authConfigSection).enabled && bearer.bearer === 'introspection' && config.get(oidcConfigSection).clientSecretName === undefined
-          ? ['AUTH_BEARER: introspection needs a confidential client (OIDC_PUBLIC_CLIENT=false)']
+        config.get(authConfigSection).enabled && bearer.bearer === 'introspection' && config.get(oidcConfigSection).clientAuth === 'none'
+          ? ['AUTH_BEARER: introspection needs a confidential client (AUTH_CLIENT_AUTH other than none)']
           : [],
     ],
   },

@@ -2,11 +2,10 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { ModuleRef, Reflector } from '@nestjs/core';
 import { AuthConfig } from '../auth.config.js';
 import { AuthDisabledError, ForbiddenRoleError, NotAuthenticatedError } from '../auth.errors.js';
-import { type AuthUser, type RequestWithUser, authUserFromClaims, verifiedContacts } from '../auth-user.js';
+import { type AuthUser, type RequestWithUser, authUserFromClaims, sessionUser } from '../auth-user.js';
 import { requestCookies } from '../request-cookies.js';
 import { BearerTokenValidator } from '../bearer/bearer-token.validator.js';
 import { RoleMapper } from '../oidc/role-mapper.js';
-import type { StoredSession } from '../sessions/session-store.js';
 import { SessionsConfig } from '../sessions/sessions.config.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { AUTHENTICATED, IDENTIFY_CALLER, IS_PUBLIC, REQUIRED_ROLES, ROUTE_POLICY, type RoutePolicySource } from './auth.decorators.js';
@@ -114,25 +113,4 @@ export class AuthGuard implements CanActivate {
     const session = await this.sessions.fromCookie(value);
     return session && sessionUser(session);
   }
-}
-
-/** A session's user, as authUserFromClaims made it at login, with the session's current token and second factor. */
-function sessionUser(session: StoredSession): AuthUser {
-  return {
-    sub: session.sub,
-    ...(session.iss ? { iss: session.iss } : {}),
-    name: session.name,
-    email: session.email,
-    roles: session.roles,
-    via: 'session',
-    sessionId: session.id,
-    accessToken: session.accessToken,
-    contacts: verifiedContacts(session.claims),
-    assurance: {
-      ...(session.acr ? { acr: session.acr } : {}),
-      amr: session.amr ?? [],
-      ...(session.authTime !== undefined ? { authTime: session.authTime } : {}),
-      ...(session.secondFactorAt !== undefined ? { secondFactorAt: session.secondFactorAt } : {}),
-    },
-  };
 }

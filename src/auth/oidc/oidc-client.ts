@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import * as client from 'openid-client';
 import { createRemoteJWKSet, type JWTPayload } from 'jose';
 import { Clock } from '../../common/clock.js';
-import { SecretsService } from '../../secrets/secrets.service.js';
+import { ClientAuthentication } from '../client-auth/client-authentication.js';
 import { IdentityProviderUnavailableError, LoginFailedError } from '../auth.errors.js';
 import { type LogoutTokenFacts, verifyLogoutToken } from './logout-token.js';
 import { OidcConfig } from './oidc.config.js';
@@ -13,6 +13,20 @@ export interface LoginStart {
   nonce: string;
   codeVerifier: string;
 }
+
+/** A token the IdP issued for another audience (token exchange or on-behalf-of). */
+export interface ExchangedToken {
+  accessToken: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+/** How this IdP issues a token for another audience: RFC 8693 (Keycloak ≥ 26.2 and others) or Entra's on-behalf-of. */
+export type ExchangeGrant = 'token-exchange' | 'on-behalf-of';
+
+const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 
 export interface TokenSet {
   idToken: string;
@@ -29,6 +43,10 @@ export interface TokenSet {
  * host), and each endpoint can be overridden so the browser goes to the public host while the
  * server talks to the in-cluster one. An instance is one IdP, by the OidcConfig it is given: its
  * discovery and keys are its own, so several IdPs can be clients side by side.
+ *
+ * Its one openid-client Configuration carries the client authentication (ClientAuthentication,
+ * AUTH_CLIENT_AUTH): every call made with it (code grant, refresh, introspection, token exchange,
+ * revocation) authenticates the same way, so no caller builds client authentication of its own.
  */
 @Injectable()
 export class OidcClient {
@@ -38,7 +56,7 @@ export class OidcClient {
 
   constructor(
     private readonly config: OidcConfig,
-    private readonly secrets: SecretsService,
+    private readonly clientAuthentication: ClientAuthentication,
     private readonly clock: Clock,
   ) {}
 
@@ -59,8 +77,7 @@ export class OidcClient {
 
   private async discover(): Promise<client.Configuration> {
     const c = this.config;
-    const secret = c.clientSecretName ? await this.secrets.get(c.clientSecretName) : undefined;
-    const auth = secret ? client.ClientSecretBasic(secret) : client.None();
+    const auth = this.clientAuthentication.clientAuth;
     const clientMetadata: Partial<client.ClientMetadata> = { [client.clockTolerance]: c.clockToleranceSeconds };
     const options = c.allowHttp ? { execute: [client.allowInsecureRequests] } : undefined;
     let configuration: client.Configuration;
@@ -142,6 +159,42 @@ export class OidcClient {
     return this.toTokenSet(tokens, claims);
   }
 
+  /**
+   * A token for `audience` on behalf of the user whose access token (for this API) is
+   * `subjectToken`, through the one Configuration (its client authentication included):
+   * - `token-exchange` (RFC 8693): the subject token and `audience`;
+   * - `on-behalf-of` (Entra): the jwt-bearer grant with `requested_token_use=on_behalf_of` and the
+   *   scope `api://<audience>/.default` (an audience that is already an `api://` URI is used as is).
+   */
+  async exchangeToken(subjectToken: string, audience: string, grant: ExchangeGrant): Promise<ExchangedToken> {
+    const configuration = await this.configuration();
+    const tokens =
+      grant === 'on-behalf-of'
+        ? await client.genericGrantRequest(configuration, JWT_BEARER_GRANT, {
+            assertion: subjectToken,
+            requested_token_use: 'on_behalf_of',
+            scope: `${audience.startsWith('api://') ? audience : `api://${audience}`}/.default`,
+          })
+        : await client.genericGrantRequest(configuration, TOKEN_EXCHANGE_GRANT, {
+            subject_token: subjectToken,
+            subject_token_type: ACCESS_TOKEN_TYPE,
+            requested_token_type: ACCESS_TOKEN_TYPE,
+            audience,
+          });
+    return { accessToken: tokens.access_token, expiresAt: this.clock.now() + (tokens.expiresIn() ?? 300) * 1000 };
+  }
+
+  /**
+   * RFC 7009: asks the IdP to revoke `token` (a refresh token revokes its whole grant at most IdPs).
+   * False when the IdP offers no revocation endpoint (Entra), so nothing was asked.
+   */
+  async revoke(token: string, hint: 'refresh_token' | 'access_token'): Promise<boolean> {
+    const configuration = await this.configuration();
+    if (!configuration.serverMetadata().revocation_endpoint) return false;
+    await client.tokenRevocation(configuration, token, { token_type_hint: hint });
+    return true;
+  }
+
   async endSessionUrl(idTokenHint: string | undefined, postLogoutRedirectUri: string): Promise<string | undefined> {
     const configuration = await this.configuration();
     if (!configuration.serverMetadata().end_session_endpoint) return undefined;
@@ -174,6 +227,22 @@ export class OidcClient {
     if (!tid) return [];
     const v1 = issuer.replace(/\/\{tenantid\}\/v2\.0$/, '').replace('login.microsoftonline.com', 'sts.windows.net');
     return [issuer.replace('{tenantid}', tid), `${v1}/${tid}/`];
+  }
+
+  /** Whether `iss` names this IdP (Entra multi-tenant: the template with an allowed tenant). */
+  isIssuer(iss: string): boolean {
+    const issuer = this.config.issuer;
+    if (!issuer.includes('{tenantid}')) return iss === issuer;
+    const [before, after] = issuer.split('{tenantid}') as [string, string];
+    if (!iss.startsWith(before) || !iss.endsWith(after)) return false;
+    const tid = iss.slice(before.length, iss.length - after.length);
+    return /^[\w-]+$/.test(tid) && this.tenantAllowed({ tid });
+  }
+
+  /** Where the IdP's pages are served to browsers: the issuer's origin, and the browser-facing endpoints' when configured apart. */
+  browserOrigins(): string[] {
+    const urls = [this.config.issuer.replace('{tenantid}', 'common'), this.config.endpoints.authorization_endpoint, this.config.endpoints.end_session_endpoint];
+    return [...new Set(urls.filter((u): u is string => !!u && URL.canParse(u)).map((u) => new URL(u).origin))];
   }
 
   /** Entra multi-tenant: whether the token's tenant is one of ENTRA_ALLOWED_TENANTS (always, when none are listed). */

@@ -32,6 +32,11 @@ describe('oidc config (the IdP and this app as its client)', () => {
       publicBaseUrl: 'http://localhost:3000',
     });
     expect(derive({ NODE_ENV: 'production' }).allowHttp).toBe(false);
+    // Explicitly allowing it is refused in production, naming the variable.
+    expect(problems({ NODE_ENV: 'production', OIDC_ALLOW_HTTP: 'true' })).toEqual([
+      'OIDC_ALLOW_HTTP: true is refused when NODE_ENV=production (codes and tokens would travel over plain HTTP)',
+    ]);
+    expect(problems({ NODE_ENV: 'production', OIDC_ALLOW_HTTP: 'false' })).toEqual([]);
     expect(derive({ OIDC_PUBLIC_CLIENT: 'true' }).clientSecretName).toBeUndefined();
   });
 

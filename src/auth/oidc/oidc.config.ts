@@ -6,6 +6,18 @@ import { type AuthProvider, authConfigSection } from '../auth.config.js';
 export const ROLE_MAPPINGS = ['keycloak', 'entra', 'claim'] as const;
 export type RoleMappingKind = (typeof ROLE_MAPPINGS)[number];
 
+/**
+ * How the app authenticates to the IdP (AUTH_CLIENT_AUTH), on every call to the token,
+ * introspection and revocation endpoints: a shared secret (basic or post), an assertion signed by
+ * the app's own key (`private_key_jwt`), a managed-identity token as the assertion (`federated`),
+ * or nothing (`none`, a public client with PKCE only).
+ */
+export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'federated', 'none'] as const;
+export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
+
+/** Entra's audience for a managed identity's token used as a federated credential. */
+export const FEDERATED_ASSERTION_SCOPE = 'api://AzureADTokenExchange/.default';
+
 /** Endpoints that may differ from the discovered ones (split public/internal hosts). */
 export interface EndpointOverrides {
   authorization_endpoint?: string;
@@ -35,8 +47,17 @@ export class OidcConfig {
   readonly discoveryUrl?: string;
   readonly endpoints!: EndpointOverrides;
   readonly clientId!: string;
-  /** Name of the client secret in the secret store; undefined for a public client (PKCE only). */
+  /** How the client authenticates at the IdP's endpoints (AUTH_CLIENT_AUTH). */
+  readonly clientAuth!: ClientAuthMethod;
+  /** Name of the client secret in the secret store; only for client_secret_basic/post. */
   readonly clientSecretName?: string;
+  /**
+   * private_key_jwt: the signing key's name: a Key Vault key (SECRETS_PROVIDER=keyvault; the
+   * private key never leaves the vault) or a private JWK/PEM in the local secret store.
+   */
+  readonly clientKeyName!: string;
+  /** federated: the scope of the managed-identity token sent as the client assertion. */
+  readonly assertionScope!: string;
   readonly scopes!: string;
   readonly allowHttp!: boolean;
   readonly clockToleranceSeconds!: number;
@@ -67,7 +88,10 @@ const oidcVariables = z.object({
     OIDC_INTROSPECTION_URL: optionalUrl(),
     OIDC_END_SESSION_URL: optionalUrl(),
     OIDC_CLIENT_ID: optionalString(),
+    AUTH_CLIENT_AUTH: z.enum(CLIENT_AUTH_METHODS).optional(),
     OIDC_CLIENT_SECRET_NAME: z.string().default('oidc-client-secret'),
+    OIDC_CLIENT_KEY_NAME: z.string().regex(/^[0-9a-zA-Z-]{1,127}$/, 'must be a Key Vault key name (letters, digits, dashes)').default('oidc-client-key'),
+    AUTH_CLIENT_ASSERTION_SCOPE: z.string().default(FEDERATED_ASSERTION_SCOPE),
     OIDC_PUBLIC_CLIENT: envBoolean(false),
     OIDC_SCOPES: z.string().default('openid profile email offline_access'),
     OIDC_ALLOW_HTTP: envBoolean(false).optional(),
@@ -93,6 +117,8 @@ export const oidcConfigSection = defineConfigSection(
     if (provider === 'entra') issuer = !tenant ? '' : ENTRA_MULTI_TENANT.includes(tenant) ? `${entraHost}/{tenantid}/v2.0` : `${entraHost}/${tenant}/v2.0`;
     if (provider === 'dev') issuer = v.OIDC_ISSUER_URL ?? 'http://localhost:4000';
     const clientId = v.OIDC_CLIENT_ID ?? '';
+    // OIDC_PUBLIC_CLIENT=true is the older spelling of AUTH_CLIENT_AUTH=none.
+    const clientAuth = v.AUTH_CLIENT_AUTH ?? (v.OIDC_PUBLIC_CLIENT ? 'none' : 'client_secret_basic');
     return Object.assign(Object.create(OidcConfig.prototype) as OidcConfig, {
       provider,
       issuer,
@@ -108,7 +134,10 @@ export const oidcConfigSection = defineConfigSection(
         }).filter(([, url]) => url !== undefined),
       ) as EndpointOverrides,
       clientId,
-      clientSecretName: v.OIDC_PUBLIC_CLIENT ? undefined : v.OIDC_CLIENT_SECRET_NAME,
+      clientAuth,
+      clientSecretName: usesClientSecret(clientAuth) ? v.OIDC_CLIENT_SECRET_NAME : undefined,
+      clientKeyName: v.OIDC_CLIENT_KEY_NAME,
+      assertionScope: v.AUTH_CLIENT_ASSERTION_SCOPE,
       scopes: v.OIDC_SCOPES,
       allowHttp: v.OIDC_ALLOW_HTTP ?? !runtime.isProduction,
       clockToleranceSeconds: v.AUTH_CLOCK_TOLERANCE_SECONDS,
@@ -120,8 +149,15 @@ export const oidcConfigSection = defineConfigSection(
       redirectUri: new URL('/auth/callback', runtime.publicBaseUrl).toString(),
     } satisfies OidcConfig);
   },
-  { reads: [authConfigSection, runtimeConfigSection], checks: [presetProblems] },
+  { reads: [authConfigSection, runtimeConfigSection], checks: [presetProblems, plainHttpProblems] },
 );
+
+/** Plain-http IdP endpoints only outside production (tokens and codes would cross the network in clear). */
+function plainHttpProblems(_oidc: OidcConfig, config: ConfigReader, v: OidcVariables): string[] {
+  return config.get(runtimeConfigSection).isProduction && v.OIDC_ALLOW_HTTP === true
+    ? ['OIDC_ALLOW_HTTP: true is refused when NODE_ENV=production (codes and tokens would travel over plain HTTP)']
+    : [];
+}
 
 /** What each preset needs; only once sign-in is on. */
 function presetProblems(oidc: OidcConfig, config: ConfigReader, v: OidcVariables): string[] {
@@ -146,5 +182,13 @@ function presetProblems(oidc: OidcConfig, config: ConfigReader, v: OidcVariables
     }
   }
   if (provider === 'oidc') need('OIDC_ISSUER_URL', v.OIDC_ISSUER_URL, 'when AUTH_PROVIDER=oidc');
+  if (v.OIDC_PUBLIC_CLIENT && v.AUTH_CLIENT_AUTH && v.AUTH_CLIENT_AUTH !== 'none') {
+    problems.push(`OIDC_PUBLIC_CLIENT: true contradicts AUTH_CLIENT_AUTH=${v.AUTH_CLIENT_AUTH} (a public client sends no credential; drop one of them)`);
+  }
   return problems;
+}
+
+/** Whether the method sends a shared secret (read from the secret store by OIDC_CLIENT_SECRET_NAME). */
+export function usesClientSecret(method: ClientAuthMethod): method is 'client_secret_basic' | 'client_secret_post' {
+  return method === 'client_secret_basic' || method === 'client_secret_post';
 }

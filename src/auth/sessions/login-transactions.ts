@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
 import { CookieSealers } from './cookie-sealer.js';
@@ -28,7 +29,18 @@ export class LoginTransactions {
 
   /** The attempt a cookie value seals, unless it is forged, foreign or expired. */
   async open(value: string | undefined): Promise<LoginTransaction | undefined> {
-    const tx = (await this.sealers.transaction()).open<LoginTransaction>(value);
+    const tx = await this.sealers.openTransaction<LoginTransaction>(value);
     return tx && tx.exp > this.clock.now() ? tx : undefined;
   }
+}
+
+/**
+ * Where a new login attempt goes among a browser's pending ones (opened from its slots; undefined =
+ * empty, expired or not ours): a free slot, picked at random so that two tabs starting at once
+ * rarely pick the same, else the slot of the oldest attempt.
+ */
+export function chooseSlot(pending: ReadonlyArray<LoginTransaction | undefined>, pick: (max: number) => number = randomInt): number {
+  const free = pending.flatMap((tx, slot) => (tx ? [] : [slot]));
+  if (free.length) return free[pick(free.length)]!;
+  return pending.reduce((oldest, tx, slot) => (tx!.exp < pending[oldest]!.exp ? slot : oldest), 0);
 }

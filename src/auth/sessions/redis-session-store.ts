@@ -73,7 +73,7 @@ interface SessionCommands {
  * Sessions in Redis on the process' one connection (AUTH_SESSION_STORE=redis): one hash per
  * session, expired by Redis at its deadline (the earlier of absolute and idle end, rewritten on
  * every write), sets by `sid` and `sub` for back-channel logout, conditional replace and writes
- * as Lua scripts (atomic, one round trip), claimOnce as SET NX EX.
+ * as Lua scripts (atomic, one round trip), claimOnce as SET NX EX, shared values as SET PXAT.
  *
  * All session keys carry one hash tag, so the scripts' keys are in one slot on a clustered Redis
  * (Azure Managed Redis, any clustering policy); claim keys are single-key and spread freely.
@@ -85,6 +85,7 @@ export class RedisSessionStore extends SessionStore {
   private readonly sidPrefix: string;
   private readonly subPrefix: string;
   private readonly claimPrefix: string;
+  private readonly valuePrefix: string;
   private defined?: Redis & SessionCommands;
 
   constructor(
@@ -97,6 +98,7 @@ export class RedisSessionStore extends SessionStore {
     this.sidPrefix = `${tag}:sid:`;
     this.subPrefix = `${tag}:sub:`;
     this.claimPrefix = connection.key('claim:');
+    this.valuePrefix = connection.key('value:');
   }
 
   async getVersioned(id: string): Promise<VersionedSession | undefined> {
@@ -136,6 +138,24 @@ export class RedisSessionStore extends SessionStore {
     return ok === 'OK';
   }
 
+  async putValue(key: string, value: string, expiresAt: number): Promise<void> {
+    if (expiresAt <= this.clock.now()) return;
+    await this.call('value write', (r) => r.set(this.valueKey(key), value, 'PXAT', expiresAt));
+  }
+
+  async getValue(key: string): Promise<string | undefined> {
+    return (await this.call('value read', (r) => r.get(this.valueKey(key)))) ?? undefined;
+  }
+
+  async deleteValue(key: string): Promise<void> {
+    await this.call('value delete', (r) => r.del(this.valueKey(key)));
+  }
+
+  /** Hashed like claim keys; single-key commands, so values spread over a cluster's slots. */
+  private valueKey(key: string): string {
+    return this.valuePrefix + createHash('sha256').update(key).digest('base64url');
+  }
+
   private async write(session: StoredSession, expected: string): Promise<string | undefined> {
     const version = randomUUID();
     const sid = session.idpSid ?? '';
@@ -159,7 +179,8 @@ export class RedisSessionStore extends SessionStore {
 
   private async call<T>(what: string, run: (redis: Redis & SessionCommands) => Promise<T>): Promise<T> {
     try {
-      return await run(this.commands());
+      // Through the connection's breaker: while Redis hangs, 503 at once instead of after the timeout.
+      return await this.connection.command(() => run(this.commands()));
     } catch (error) {
       if (error instanceof RedisUnavailableError) throw error;
       throw new RedisUnavailableError(`session ${what} failed`, { cause: error });

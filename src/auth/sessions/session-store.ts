@@ -43,6 +43,9 @@ export interface VersionedSession {
   version: string;
 }
 
+/** Longest shared value a store keeps (a Table string property holds 32 K UTF-16 units). */
+export const SHARED_VALUE_MAX_LENGTH = 30_000;
+
 /** The moment a session stops being valid: the earlier of its absolute and idle deadlines (epoch ms). */
 export function sessionDeadline(s: Pick<StoredSession, 'expiresAt' | 'idleExpiresAt'>): number {
   return s.idleExpiresAt === undefined ? s.expiresAt : Math.min(s.expiresAt, s.idleExpiresAt);
@@ -57,7 +60,9 @@ export function sessionDeadline(s: Pick<StoredSession, 'expiresAt' | 'idleExpire
  *   and may expire it natively at that moment, e.g. a Redis PEXPIREAT, updated on every write);
  * - gives each write a new `version`, and makes `replace` succeed only if the stored version is
  *   still the expected one (compare-and-swap; no lost updates between instances);
- * - keeps `claimOnce` keys in their own keyspace, apart from sessions (not matched by `deleteWhere`).
+ * - keeps `claimOnce` keys in their own keyspace, apart from sessions (not matched by `deleteWhere`);
+ * - keeps shared values (`putValue`) in another keyspace of their own, each until its expiry: what
+ *   every instance that shares the sessions must also share (exchanged tokens per session and audience).
  */
 export abstract class SessionStore {
   abstract readonly kind: string;
@@ -80,9 +85,25 @@ export abstract class SessionStore {
    * strings (stores hash or escape them as their key rules need).
    */
   abstract claimOnce(key: string, ttlSeconds: number): Promise<boolean>;
+  /**
+   * Keeps `value` under `key` until `expiresAt` (epoch ms), for every instance that shares this
+   * store. Keys are arbitrary strings (hashed by the stores); a value is at most SHARED_VALUE_MAX_LENGTH.
+   */
+  abstract putValue(key: string, value: string, expiresAt: number): Promise<void>;
+  /** The value under `key`, undefined once it has expired or was deleted. */
+  abstract getValue(key: string): Promise<string | undefined>;
+  abstract deleteValue(key: string): Promise<void>;
 
   async get(id: string): Promise<StoredSession | undefined> {
     return (await this.getVersioned(id))?.session;
+  }
+  /**
+   * Deletes sessions past their deadline and claims past their time, which nothing reads again
+   * (every shared row has a lifetime). Returns how many went. Stores that expire keys natively
+   * (Redis) have nothing to do.
+   */
+  async sweepExpired(): Promise<number> {
+    return 0;
   }
   close(): Promise<void> {
     return Promise.resolve();

@@ -14,14 +14,17 @@ const derive = (env: Record<string, string>, publicBaseUrl = 'http://localhost:3
 };
 
 describe('sessions config', () => {
-  it('defaults: 8 h sessions ending after 30 min idle, no cache, refresh a minute ahead', () => {
+  it('defaults: 8 h sessions ending after 30 min idle, no cache, refresh a minute ahead, two session-secret versions read every minute', () => {
     expect(derive({})).toEqual({
       sessionStore: 'memory',
       sessionTable: 'sessions',
       sessionTableUrl: undefined,
       storageConnectionString: undefined,
+      sweepIntervalMs: 3_600_000,
       sessionTtlSeconds: 8 * 3600,
       sessionSecretName: 'session-secret',
+      sessionSecretVersions: 2,
+      sessionSecretRefreshMs: 60_000,
       sessionCacheMs: 0,
       sessionIdleSeconds: 1800,
       sessionCacheMaxEntries: 10_000,
@@ -34,7 +37,7 @@ describe('sessions config', () => {
 
   it('the cookie is __Host- and Secure over HTTPS, Secure in production, a name that is set wins', () => {
     expect(derive({}, 'https://app.example.com')).toMatchObject({ cookieName: '__Host-app_session', cookieSecure: true });
-    expect(derive({}, 'http://localhost:3000', true)).toMatchObject({ cookieName: 'app_session', cookieSecure: true });
+    expect(derive({ AUTH_COOKIE_NAME: 'sid' }, 'https://app.example.com', true)).toMatchObject({ cookieName: 'sid', cookieSecure: true });
     expect(derive({ AUTH_COOKIE_NAME: 'sid', AUTH_COOKIE_SECURE: 'false' }, 'https://app.example.com')).toMatchObject({ cookieName: 'sid', cookieSecure: false });
   });
 
@@ -50,5 +53,29 @@ describe('sessions config', () => {
       'AUTH_SESSION_TABLE_URL: is required for AUTH_SESSION_STORE=table (or set AZURE_STORAGE_CONNECTION_STRING with a TableEndpoint)',
     ]);
     expect(problems({ AUTH_SESSION_TABLE: 'no-dashes', AUTH_SESSION_STORE: 'memory' })).toEqual(['AUTH_SESSION_TABLE: must be a valid table name (3-63 letters/digits)']);
+  });
+
+  it('AUTH_COOKIE_DOMAIN: a parent of the app’s host, with a __Secure- name over HTTPS (never __Host-)', () => {
+    expect(derive({ AUTH_COOKIE_DOMAIN: 'example.com' }, 'https://app.example.com')).toMatchObject({ cookieName: '__Secure-app_session', cookieDomain: 'example.com', cookieSecure: true });
+    expect(derive({ AUTH_COOKIE_DOMAIN: '.Example.COM' }, 'https://app.example.com')).toMatchObject({ cookieDomain: 'example.com' });
+    expect(derive({ AUTH_COOKIE_DOMAIN: 'example.test' }, 'http://app.example.test:8080')).toMatchObject({ cookieName: 'app_session', cookieDomain: 'example.test' });
+    expect(derive({}, 'https://app.example.com')).not.toHaveProperty('cookieDomain');
+  });
+
+  it.each([
+    ['other.com', 'https://app.example.com', 'AUTH_COOKIE_DOMAIN: "other.com" is not a parent domain of PUBLIC_BASE_URL\'s host app.example.com'],
+    ['notexample.com', 'https://app.example.com', 'AUTH_COOKIE_DOMAIN: "notexample.com" is not a parent domain of PUBLIC_BASE_URL\'s host app.example.com'],
+    ['app.example.com', 'https://app.example.com', 'AUTH_COOKIE_DOMAIN: "app.example.com" is not a parent domain of PUBLIC_BASE_URL\'s host app.example.com'],
+    ['com', 'https://app.example.com', 'AUTH_COOKIE_DOMAIN: "com" is not a domain of two or more labels (letters, digits, hyphens)'],
+    ['0.1', 'http://127.0.0.1', 'AUTH_COOKIE_DOMAIN: "0.1" is not a domain of two or more labels (letters, digits, hyphens)'],
+    ['exa mple.com', 'https://app.example.com', 'AUTH_COOKIE_DOMAIN: "exa mple.com" is not a domain of two or more labels (letters, digits, hyphens)'],
+  ])('refuses AUTH_COOKIE_DOMAIN=%s for %s', (domain, base, problem) => {
+    expect(problems({ PUBLIC_BASE_URL: base, AUTH_COOKIE_DOMAIN: domain, AUTH_SESSION_STORE: 'memory' })).toEqual([problem]);
+  });
+
+  it('refuses a __Host- name with a cookie domain', () => {
+    expect(problems({ PUBLIC_BASE_URL: 'https://app.example.com', AUTH_COOKIE_DOMAIN: 'example.com', AUTH_COOKIE_NAME: '__Host-sid', AUTH_SESSION_STORE: 'memory' })).toEqual([
+      'AUTH_COOKIE_NAME: a __Host- cookie cannot have a Domain (use __Secure- with AUTH_COOKIE_DOMAIN)',
+    ]);
   });
 });

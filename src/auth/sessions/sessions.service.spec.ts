@@ -63,11 +63,12 @@ class CountingStore extends MemorySessionStore {
 
 /** One instance's sessions over `store`: the service and its cache, refresher and cookie sealers, as SessionsModule wires them. */
 function service(cfg: SessionsConfig, store: SessionStore, idp: RotatingIdp, clock: Clock = new SystemClock()): SessionsService {
-  const secrets = { get: async () => 'unit-test-session-secret-0123456789abcdef' } as unknown as SecretsService;
+  const versions = async () => ['unit-test-session-secret-0123456789abcdef'];
+  const secrets = { versions, refreshVersions: versions } as unknown as SecretsService;
   const roles = { roles: () => [] } as unknown as RoleMapper;
   const cache = new SessionCache(cfg, clock);
   const refresher = new SessionRefresher(cfg, store, cache, { refresh: idp.refresh } as unknown as OidcClient, clock);
-  return new SessionsService(cfg, store, cache, refresher, new CookieSealers(secrets, cfg), roles, clock);
+  return new SessionsService(cfg, store, cache, refresher, new CookieSealers(secrets, cfg, clock), roles, clock);
 }
 
 describe('session lifetime configuration', () => {

@@ -83,7 +83,7 @@ export class SessionsService {
 
   /** The live session behind a cookie value (a use: its idle deadline moves), refreshed if its access token is about to expire. */
   async fromCookie(value: string | undefined): Promise<StoredSession | undefined> {
-    const opened = (await this.sealers.session()).open<SessionCookie>(value);
+    const opened = await this.sealers.openSession<SessionCookie>(value);
     if (!opened || typeof opened.s !== 'string') return undefined;
     let current = await this.read(opened.s);
     if (!current) return undefined;

@@ -9,6 +9,8 @@ import { SessionStoreUnavailableError } from '../auth.errors.js';
 const PARTITION = 'session';
 /** `claimOnce` keys live in their own partition of the same table, never matched by session queries. */
 const CLAIMS = 'claim';
+/** Shared values (`putValue`) live in a partition of their own too. */
+const VALUES = 'value';
 /** Table Storage caps a string property at 64 KiB; Entra tokens fit, split anyway to be safe. */
 const CHUNK = 30_000;
 
@@ -106,7 +108,7 @@ export class TableSessionStore extends SessionStore {
 
   async claimOnce(key: string, ttlSeconds: number): Promise<boolean> {
     await this.ensureTable();
-    const rowKey = createHash('sha256').update(key).digest('base64url');
+    const rowKey = hashKey(key);
     const expiresAt = this.clock.now() + ttlSeconds * 1000;
     try {
       await this.table.createEntity({ partitionKey: CLAIMS, rowKey, expiresAt });
@@ -123,6 +125,40 @@ export class TableSessionStore extends SessionStore {
     } catch (error) {
       if (error instanceof RestError && (error.statusCode === 412 || error.statusCode === 404)) return false;
       throw this.unavailable('claim', error);
+    }
+  }
+
+  async putValue(key: string, value: string, expiresAt: number): Promise<void> {
+    await this.ensureTable();
+    try {
+      await this.table.upsertEntity({ partitionKey: VALUES, rowKey: hashKey(key), value, expiresAt }, 'Replace');
+    } catch (error) {
+      throw this.unavailable('value write', error);
+    }
+  }
+
+  /** An expired value is deleted when it is read (Table Storage has no expiry of its own). */
+  async getValue(key: string): Promise<string | undefined> {
+    await this.ensureTable();
+    let entity: { value?: string; expiresAt?: number };
+    try {
+      entity = await this.table.getEntity<{ value: string; expiresAt: number }>(VALUES, hashKey(key));
+    } catch (error) {
+      if (error instanceof RestError && error.statusCode === 404) return undefined;
+      throw this.unavailable('value read', error);
+    }
+    if (typeof entity.value === 'string' && typeof entity.expiresAt === 'number' && entity.expiresAt > this.clock.now()) return entity.value;
+    await this.deleteValue(key);
+    return undefined;
+  }
+
+  async deleteValue(key: string): Promise<void> {
+    await this.ensureTable();
+    try {
+      await this.table.deleteEntity(VALUES, hashKey(key));
+    } catch (error) {
+      if (error instanceof RestError && error.statusCode === 404) return;
+      throw this.unavailable('value delete', error);
     }
   }
 
@@ -157,11 +193,45 @@ export class TableSessionStore extends SessionStore {
     return n;
   }
 
+  /**
+   * Table Storage has no TTL: claims past `expiresAt` and sessions past their deadline (absolute or
+   * idle) are deleted here, each under the ETag it was read with (a session renewed meanwhile stays).
+   */
+  override async sweepExpired(): Promise<number> {
+    await this.ensureTable();
+    const now = this.clock.now();
+    const ended = [
+      odata`PartitionKey eq ${CLAIMS} and expiresAt lt ${now}`,
+      odata`PartitionKey eq ${PARTITION} and (expiresAt lt ${now} or (idleExpiresAt gt 0 and idleExpiresAt lt ${now}))`,
+    ];
+    let n = 0;
+    try {
+      for (const filter of ended) {
+        for await (const row of this.table.listEntities({ queryOptions: { filter, select: ['PartitionKey', 'RowKey'] } })) {
+          try {
+            await this.table.deleteEntity(row.partitionKey!, row.rowKey!, { etag: row.etag });
+            n++;
+          } catch (error) {
+            if (!(error instanceof RestError && (error.statusCode === 404 || error.statusCode === 412))) throw error;
+          }
+        }
+      }
+    } catch (error) {
+      throw this.unavailable('sweep', error);
+    }
+    return n;
+  }
+
   private unavailable(action: string, error: unknown): SessionStoreUnavailableError {
     const reason = `session table ${action} failed: ${error instanceof RestError ? `${error.statusCode ?? error.code}` : (error as Error).message}`;
     this.logger.warn(reason);
     return new SessionStoreUnavailableError(reason, { cause: error });
   }
+}
+
+/** Row keys for arbitrary keys: a digest bounds their length and keeps out the characters Table keys forbid. */
+function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('base64url');
 }
 
 function toEntity(session: StoredSession): SessionEntity {

@@ -27,5 +27,5 @@ export abstract class SecondFactorCodes {
   /** Revokes a code that could not be delivered. */
   abstract revoke(issued: IssuedStepUpCode): Promise<void>;
   /** Checks (and on success consumes) what `owner` typed, with the per-code and per-subject limits. */
-  abstract check(owner: CodeOwner, typed: string, client: string): Promise<StepUpCheck>;
+  abstract check(owner: CodeOwner, typed: string): Promise<StepUpCheck>;
 }

@@ -11,6 +11,11 @@ describe('secondFactorStatus (the one rule for sessions and Bearer tokens)', () 
     expect(status({ amr: ['pwd', 'otp'], secondFactorAt: now - 30_000 }, 10).satisfied).toBe(false);
   });
 
+  it('this app’s own second factor needs both facts the step-up records: otp in amr and secondFactorAt', () => {
+    expect(status({ amr: ['pwd'], secondFactorAt: now - 1_000 }).satisfied).toBe(false);
+    expect(status({ amr: ['pwd', 'otp'] }).satisfied).toBe(false);
+  });
+
   it('the IdP’s step-up counts with a listed acr or amr value and a recent auth_time, never without auth_time', () => {
     expect(status({ acr: 'gold', amr: [], authTime: s - 60 })).toEqual({ satisfied: true, at: now - 60_000, by: 'acr' });
     expect(status({ amr: ['pwd', 'mfa'], authTime: s - 60 }).satisfied).toBe(true);

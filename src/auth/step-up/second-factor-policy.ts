@@ -10,15 +10,16 @@ export interface SecondFactorStatus {
 }
 
 /**
- * The one rule, for sessions and Bearer tokens alike: this app's own second factor
- * (`secondFactorAt`, sessions only) or an IdP step-up (`acr` or an `amr` value listed in
+ * The one rule, for sessions and Bearer tokens alike (the guard's @RequireSecondFactor() and forward
+ * auth's `?second_factor=1`): this app's own second factor (`otp` in the session's `amr` with
+ * `secondFactorAt`, sessions only) or an IdP step-up (`acr` or an `amr` value listed in
  * `acrValues`) whose `auth_time` is known, each within `maxAgeSeconds` of `now` (and not in the future).
  */
 export function secondFactorStatus(user: Pick<AuthUser, 'assurance'>, maxAgeSeconds: number, acrValues: readonly string[], now: number): SecondFactorStatus {
   const assurance = user.assurance;
   const fresh = (at: number | undefined): at is number => at !== undefined && at <= now + 60_000 && now - at <= maxAgeSeconds * 1000;
   const candidates: Array<{ at: number; by: 'otp' | 'acr' }> = [];
-  if (fresh(assurance?.secondFactorAt)) candidates.push({ at: assurance.secondFactorAt, by: 'otp' });
+  if (assurance?.amr.includes('otp') && fresh(assurance.secondFactorAt)) candidates.push({ at: assurance.secondFactorAt, by: 'otp' });
   const idpStepUp = !!assurance && acrValues.length > 0 && ((assurance.acr !== undefined && acrValues.includes(assurance.acr)) || assurance.amr.some((v) => acrValues.includes(v)));
   const idpAt = assurance?.authTime !== undefined ? assurance.authTime * 1000 : undefined;
   if (idpStepUp && fresh(idpAt)) candidates.push({ at: idpAt, by: 'acr' });

@@ -4,12 +4,12 @@ import type { Response } from 'express';
 import { HtmlPage } from '../../common/html-page.js';
 import { SameOriginOnly } from '../../common/same-origin.guard.js';
 import { ValidBody } from '../../common/validation.js';
-import { RuntimeConfig } from '../../config/runtime.config.js';
 import { VerifyThrottled } from '../../rate-limit/rate-limits.js';
 import { AuthCookies } from '../auth-cookies.js';
 import type { AuthUser, RequestWithUser } from '../auth-user.js';
 import { Authenticated, CurrentUser } from '../guard/auth.decorators.js';
-import { safeReturnTo } from '../return-to.js';
+import { ForwardAuthConfig } from '../forward-auth/forward-auth.config.js';
+import type { RedirectTargets } from '../forward-auth/redirect-targets.js';
 import { SessionsConfig } from '../sessions/sessions.config.js';
 import { InvalidStepUpFormError } from './step-up.errors.js';
 import { rememberTarget, stepUpErrorPage, stepUpPage } from './step-up.pages.js';
@@ -22,19 +22,23 @@ const invalidForm = (detail: string) => new InvalidStepUpFormError(detail);
  * /auth/second-factor: the page, its send form and its code form. Anonymous browsers are sent to
  * log in first and come back (one trip). Both forms change state (a send spends the user's send
  * limits, a wrong code their checks), so they are accepted only from this site's own pages; a
- * successful code sets the rotated session cookie and returns to `returnTo` (same rule as login).
+ * successful code sets the rotated session cookie and returns to `returnTo`: a path of this app, or
+ * an absolute URL on this origin or a host AUTH_REDIRECT_ALLOWED_HOSTS allows (the rule of
+ * login and /auth/start, so forward auth's X-Auth-Step-Up can send a service's page here and back).
  */
 @ApiExcludeController()
 @Controller('auth/second-factor')
 export class StepUpController {
   private readonly cookies: AuthCookies;
+  private readonly returnTargets: RedirectTargets;
 
   constructor(
     private readonly stepUp: StepUpService,
-    private readonly runtime: RuntimeConfig,
+    forwardAuth: ForwardAuthConfig,
     sessions: SessionsConfig,
   ) {
     this.cookies = new AuthCookies(sessions);
+    this.returnTargets = forwardAuth.redirectTargets;
   }
 
   @Authenticated()
@@ -74,13 +78,13 @@ export class StepUpController {
     // @Authenticated(): the guard set it (with sign-in off, these routes answer 404 AUTH_DISABLED).
     const user = req.user!;
     rememberTarget(res, this.stepUp.target(user));
-    const { cookie } = await this.stepUp.verify(user, body.code, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    const { cookie } = await this.stepUp.verify(user, body.code);
     const session = this.cookies.session(cookie);
     res.cookie(session.name, session.value!, session.options);
     res.redirect(303, this.back(body.returnTo));
   }
 
   private back(returnTo: unknown): string {
-    return safeReturnTo(returnTo, this.runtime.publicBaseUrl);
+    return typeof returnTo === 'string' ? this.returnTargets.location(returnTo) : '/';
   }
 }

@@ -2,6 +2,7 @@ import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { ClockModule } from '../../common/clock.js';
 import { codeTableConfigSection } from '../../code-table/code-table.config.js';
 import { runtimeConfigSection } from '../../config/runtime.config.js';
+import { forwardAuthConfigSection } from '../forward-auth/forward-auth.config.js';
 import { DeliveryModule } from '../../delivery/delivery.module.js';
 import { AuthModule } from '../auth.module.js';
 import { sessionsConfigSection } from '../sessions/sessions.config.js';
@@ -27,6 +28,7 @@ export class StepUpModule {
         codeTableConfigSection.forFeature(),
         sessionsConfigSection.forFeature(),
         runtimeConfigSection.forFeature(),
+        forwardAuthConfigSection.forFeature(),
         ClockModule,
         AuthModule,
         DeliveryModule,

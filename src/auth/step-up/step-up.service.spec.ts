@@ -109,7 +109,7 @@ describe('StepUpService', () => {
   });
 
   it('verify: success steps the session up under a new id; each refusal has its error and audit line; the code is never logged', async () => {
-    await expect(service().verify(user, '1648 2913', '10.0.0.1')).resolves.toEqual({ cookie: 'new-cookie' });
+    await expect(service().verify(user, '1648 2913')).resolves.toEqual({ cookie: 'new-cookie' });
     expect(recordSecondFactor).toHaveBeenCalledWith('session-1');
     const outcomes: Array<[StepUpCheck, string, string]> = [
       [{ outcome: 'wrong' }, 'WRONG_CODE', 'second-factor.code.refused'],
@@ -118,7 +118,7 @@ describe('StepUpService', () => {
     ];
     for (const [check, code, event] of outcomes) {
       codes.next = check;
-      await expect(service().verify(user, '00000000', '10.0.0.1')).rejects.toMatchObject({ code });
+      await expect(service().verify(user, '00000000')).rejects.toMatchObject({ code });
       expect(lines.at(-1)).toMatchObject({ event, channel: 'smtp', destination: 'D\u2022\u2022\u2022@Example.test' });
     }
     expect(lines[0]).toMatchObject({ event: 'second-factor.code.verified', outcome: 'ok' });

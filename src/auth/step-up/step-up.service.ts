@@ -72,10 +72,10 @@ export class StepUpService {
   }
 
   /** Checks the typed code; on success the session is stepped up under a new id, whose cookie value is returned. */
-  async verify(user: AuthUser, typed: string, client: string): Promise<{ cookie: string }> {
+  async verify(user: AuthUser, typed: string): Promise<{ cookie: string }> {
     const sessionId = sessionOf(user);
     const line = this.auditLine(user, this.destinationOrNone(user));
-    const result = await this.codes.check(ownerOf(user), typed, client);
+    const result = await this.codes.check(ownerOf(user), typed);
     switch (result.outcome) {
       case 'verified': {
         const stepped = await this.sessions.recordSecondFactor(sessionId);

@@ -29,3 +29,27 @@ describe('dev IdP config', () => {
     });
   });
 });
+
+describe('dev IdP config: the client registered for the app’s AUTH_CLIENT_AUTH', () => {
+  const clientAuth = (env: Record<string, string>) => {
+    const r = devIdpConfigSection.parse(env);
+    if (!r.ok) throw new Error(r.problems.join());
+    return r.value.clientAuth;
+  };
+
+  it('secret methods: the dev IdP’s copy of the secret; private_key_jwt: the app’s JWKS URL, no secret; none: nothing', () => {
+    expect(clientAuth({})).toEqual({ method: 'client_secret_basic', secret: 'dev-client-secret' });
+    expect(clientAuth({ AUTH_CLIENT_AUTH: 'client_secret_post', SECRET_OIDC_CLIENT_SECRET: 's' })).toEqual({ method: 'client_secret_post', secret: 's' });
+    expect(clientAuth({ AUTH_CLIENT_AUTH: 'private_key_jwt', PUBLIC_BASE_URL: 'http://localhost:3100' })).toEqual({ method: 'private_key_jwt', jwksUri: 'http://localhost:3100/.well-known/jwks.json' });
+    expect(clientAuth({ AUTH_CLIENT_AUTH: 'none' })).toEqual({ method: 'none' });
+  });
+
+  it('federated: the issuer and subject it trusts, for api://AzureADTokenExchange; refused without them', () => {
+    expect(clientAuth({ AUTH_CLIENT_AUTH: 'federated', DEV_IDP_FEDERATED_ISSUER: 'http://127.0.0.1:9/t/v2.0', DEV_IDP_FEDERATED_SUBJECT: 'principal' })).toEqual({
+      method: 'federated',
+      credential: { issuer: 'http://127.0.0.1:9/t/v2.0', subject: 'principal', audience: 'api://AzureADTokenExchange' },
+    });
+    const r = devIdpConfigSection.parse({ AUTH_CLIENT_AUTH: 'federated' });
+    expect(!r.ok && r.problems.join()).toMatch(/DEV_IDP_FEDERATED_ISSUER/);
+  });
+});

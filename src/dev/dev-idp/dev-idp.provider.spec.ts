@@ -9,7 +9,7 @@ describe('dev IdP provider configuration', () => {
     expect(keys[0]!.d).toBeDefined();
   });
 
-  it('uses the keys it is given and registers each client for the code flow with refresh tokens', async () => {
+  it('uses the keys it is given and registers each client for the code flow with refresh tokens and token exchange (RFC 8693, on-behalf-of)', async () => {
     const keys = await generateSigningKeys();
     const { provider, keys: used } = await createDevIdpProvider({
       issuer: 'http://127.0.0.1:9',
@@ -19,7 +19,12 @@ describe('dev IdP provider configuration', () => {
     expect(used).toBe(keys);
     expect(provider.issuer).toBe('http://127.0.0.1:9');
     const client = await provider.Client.find('app');
-    expect(client?.grantTypes).toEqual(['authorization_code', 'refresh_token']);
+    expect(client?.grantTypes).toEqual([
+      'authorization_code',
+      'refresh_token',
+      'urn:ietf:params:oauth:grant-type:token-exchange',
+      'urn:ietf:params:oauth:grant-type:jwt-bearer',
+    ]);
     expect(client?.redirectUris).toEqual(['http://127.0.0.1:9/cb']);
   });
 

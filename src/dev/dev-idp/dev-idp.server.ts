@@ -5,6 +5,7 @@ import type Provider from 'oidc-provider';
 import { html } from '../../common/views/html.js';
 import { handleDevIdpInteraction } from './dev-idp.interactions.js';
 import { createDevIdpProvider, DEMO_USER, type DevIdpOptions } from './dev-idp.provider.js';
+import { FederatedClientAuth } from './dev-idp.federated.js';
 
 export interface RunningDevIdp {
   issuer: string;
@@ -26,12 +27,14 @@ export async function startDevIdp(options: Omit<DevIdpOptions, 'issuer'> & { iss
   const { port } = server.address() as AddressInfo;
   const issuer = options.issuer ?? `http://${host}:${port}`;
   const users = options.users ?? [DEMO_USER];
-  const { provider, keys } = await createDevIdpProvider({ ...options, issuer, users });
-  const callback = provider.callback();
+  const { provider, keys, federatedClients } = await createDevIdpProvider({ ...options, issuer, users });
+  const federated = new FederatedClientAuth(federatedClients);
   server.on('request', (req, res) => {
+    // Composed per request (cheap), so middleware a test adds with provider.use() after start runs too.
+    const callback = provider.callback();
     handleDevIdpInteraction(provider, users, req, res).then(
-      (handled) => {
-        if (!handled) callback(req, res);
+      async (handled) => {
+        if (!handled && (await federated.prepare(req, res))) callback(req, res);
       },
       (error: unknown) => {
         if (!res.headersSent) {

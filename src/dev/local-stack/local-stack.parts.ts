@@ -1,3 +1,5 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +21,9 @@ export interface LocalStackPorts {
   smtp: number;
   /** MailDev: the mailbox's web UI and REST API. */
   mailbox: number;
+  /** Seed 003's details and reviews stand-ins (the product page). */
+  details: number;
+  reviews: number;
   api: number;
 }
 
@@ -31,6 +36,8 @@ export const LOCAL_STACK_PORTS: LocalStackPorts = {
   devIdp: 4000,
   smtp: 1025,
   mailbox: 1080,
+  details: 7073,
+  reviews: 7074,
   api: 3000,
 };
 
@@ -59,8 +66,13 @@ export function localStackEnv(ports: LocalStackPorts = LOCAL_STACK_PORTS): Recor
     AUTH_PROVIDER: 'dev',
     OIDC_ISSUER_URL: `http://localhost:${ports.devIdp}`,
     OIDC_CLIENT_ID: 'integrated-auth-app',
-    SECRET_OIDC_CLIENT_SECRET: 'dev-client-secret',
     SECRET_SESSION_SECRET: 'local-dev-session-secret-change-me-0123456789',
+    // Seed 003's product page calls the details and reviews stand-ins with tokens exchanged for their
+    // audiences at the dev IdP; /auth/verify may mint those two as well (forward auth, see
+    // docs/protecting-services.md).
+    DETAILS_API_URL: `http://127.0.0.1:${ports.details}`,
+    REVIEWS_API_URL: `http://127.0.0.1:${ports.reviews}`,
+    AUTH_VERIFY_AUDIENCES: 'details-api,reviews-api',
     // Step-up codes go to MailDev: open the mailbox URL npm start prints to read them.
     CODE_DELIVERY: 'smtp',
     SMTP_HOST: '127.0.0.1',
@@ -70,6 +82,46 @@ export function localStackEnv(ports: LocalStackPorts = LOCAL_STACK_PORTS): Recor
 }
 
 export const LOCAL_STACK_ENV: Record<string, string> = localStackEnv();
+
+/** The dev client secret, for the secret methods only (the app's and the dev IdP's copy). */
+const LOCAL_CLIENT_SECRET = { SECRET_OIDC_CLIENT_SECRET: 'dev-client-secret' };
+
+/** Where `AUTH_CLIENT_AUTH=private_key_jwt npm start` keeps the app's signing key (generated once, git-ignored). */
+export const LOCAL_CLIENT_KEY_FILE = '.data/oidc-client-key.json';
+
+/**
+ * The environment of every part: the embedded defaults (for `ports`), the developer's own
+ * variables over them, and what the chosen AUTH_CLIENT_AUTH needs. A client secret only for the
+ * secret methods; for private_key_jwt a local RSA key (SECRET_OIDC_CLIENT_KEY_FILE, created on first
+ * use) whose public half the app serves and the dev IdP fetches: no client secret anywhere.
+ */
+export function localStackEnvironment(
+  env: Record<string, string | undefined>,
+  keyFile = LOCAL_CLIENT_KEY_FILE,
+  ports: LocalStackPorts = LOCAL_STACK_PORTS,
+): Record<string, string | undefined> {
+  const defaults = localStackEnv(ports);
+  const merged: Record<string, string | undefined> = { ...env, ...defaults, ...pickDefined(env, Object.keys(defaults)) };
+  const method = merged.AUTH_CLIENT_AUTH ?? 'client_secret_basic';
+  if (method === 'client_secret_basic' || method === 'client_secret_post') return { ...LOCAL_CLIENT_SECRET, ...merged };
+  if (method === 'private_key_jwt' && !merged.SECRET_OIDC_CLIENT_KEY && !merged.SECRET_OIDC_CLIENT_KEY_FILE) {
+    ensureLocalClientKey(keyFile);
+    return { ...merged, SECRET_OIDC_CLIENT_KEY_FILE: keyFile };
+  }
+  return merged;
+}
+
+/** An RSA 2048 private JWK at `file`, unless one is there already (readable by its owner only). */
+export function ensureLocalClientKey(file: string): void {
+  if (existsSync(file)) return;
+  mkdirSync(dirname(file), { recursive: true });
+  const jwk = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+  writeFileSync(file, `${JSON.stringify(jwk)}\n`, { mode: 0o600 });
+}
+
+function pickDefined(env: Record<string, string | undefined>, keys: string[]): Record<string, string> {
+  return Object.fromEntries(keys.flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]!]])));
+}
 
 function packageFile(name: string, ...path: string[]): string {
   const root = dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
@@ -152,6 +204,20 @@ export function localStackParts(env: Record<string, string | undefined>, options
       urls: [{ label: 'Mailbox (MailDev: step-up codes)', url: `http://localhost:${ports.mailbox}/` }],
     },
     {
+      name: 'details',
+      script: 'dist/dev/details/main.js',
+      env: { DETAILS_STANDIN_PORT: String(ports.details) },
+      ports: [{ port: ports.details, what: 'the details service stand-in (seed 003)' }],
+      readyWhen: /details stand-in listening/,
+    },
+    {
+      name: 'reviews',
+      script: 'dist/dev/reviews/main.js',
+      env: { REVIEWS_STANDIN_PORT: String(ports.reviews) },
+      ports: [{ port: ports.reviews, what: 'the reviews service stand-in (seed 003)' }],
+      readyWhen: /reviews stand-in listening/,
+    },
+    {
       name: 'api',
       script: 'dist/apps/api/main.js',
       env: { PORT: String(apiPort) },
@@ -161,6 +227,7 @@ export function localStackParts(env: Record<string, string | undefined>, options
         { label: 'Home', url: `http://localhost:${apiPort}/` },
         { label: 'Account (needs a second factor)', url: `http://localhost:${apiPort}/account` },
         { label: 'Get a code', url: `http://localhost:${apiPort}/api/v1/getcode` },
+        { label: 'Product page (details + reviews, exchanged tokens)', url: `http://localhost:${apiPort}/productpage` },
         { label: 'API docs', url: `http://localhost:${apiPort}/docs` },
         { label: 'Readiness', url: `http://localhost:${apiPort}/health/ready` },
       ],

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { ConfigValidationError } from '../../config/config.errors.js';
 import { loadConfig } from '../../config/load-config.js';
 import { localStackConfigSection } from './local-stack.config.js';
-import { LOCAL_STACK_ENV, localStackParts } from './local-stack.parts.js';
+import { localStackEnvironment, localStackParts } from './local-stack.parts.js';
 import { readableLogLines } from './readable-log-lines.js';
 import { findBusyPort, Supervisor } from './supervisor.js';
 
@@ -14,7 +14,7 @@ import { findBusyPort, Supervisor } from './supervisor.js';
 async function main(): Promise<void> {
   const { logFormat } = loadConfig(process.env, [localStackConfigSection]).get(localStackConfigSection);
   // The parts print JSON as in production; the supervisor renders it (LOG_FORMAT=json: unchanged).
-  const env = { ...process.env, ...LOCAL_STACK_ENV, ...pickDefined(process.env, Object.keys(LOCAL_STACK_ENV)), LOG_FORMAT: 'json' };
+  const env = { ...localStackEnvironment(process.env), LOG_FORMAT: 'json' };
   const parts = localStackParts(env);
   const busy = await findBusyPort(parts);
   if (busy) {
@@ -42,9 +42,6 @@ async function main(): Promise<void> {
   console.log('');
 }
 
-function pickDefined(env: NodeJS.ProcessEnv, keys: string[]): Record<string, string> {
-  return Object.fromEntries(keys.flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]!]])));
-}
 
 main().catch((error: unknown) => {
   console.error(error instanceof ConfigValidationError ? error.message : `[stack] ${(error as Error).message}`);

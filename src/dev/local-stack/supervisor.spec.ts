@@ -1,7 +1,10 @@
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { findBusyPort } from './supervisor.js';
-import { LOCAL_STACK_ENV, LOCAL_STACK_PORTS, localStackEnv, localStackParts } from './local-stack.parts.js';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LOCAL_STACK_ENV, LOCAL_STACK_PORTS, localStackEnv, localStackEnvironment, localStackParts } from './local-stack.parts.js';
 
 describe('local stack', () => {
   it('names the part whose port is already taken', async () => {
@@ -40,6 +43,39 @@ describe('local stack', () => {
     const env = localStackEnv(ports);
     const used = localStackParts(env, { ports }).flatMap((p) => p.ports.map((x) => x.port));
     expect(used.sort()).toEqual(Object.values(ports).sort());
-    expect(JSON.stringify(env)).not.toMatch(/:(3000|4000|7071|7072|10001|10002|1025)\b/);
+    expect(JSON.stringify(env)).not.toMatch(/:(3000|4000|7071|7072|7073|7074|10001|10002|1025)\b/);
+  });
+
+  it('runs seed 003\'s details and reviews stand-ins (7073, 7074) before the API, which calls them with exchanged tokens', () => {
+    const parts = localStackParts({});
+    const names = parts.map((p) => p.name);
+    expect(names.indexOf('details')).toBeLessThan(names.indexOf('api'));
+    expect(names.indexOf('reviews')).toBeLessThan(names.indexOf('api'));
+    expect(parts.find((p) => p.name === 'details')).toMatchObject({ script: 'dist/dev/details/main.js', ports: [{ port: 7073 }] });
+    expect(parts.find((p) => p.name === 'reviews')).toMatchObject({ script: 'dist/dev/reviews/main.js', ports: [{ port: 7074 }] });
+    expect(LOCAL_STACK_ENV).toMatchObject({ DETAILS_API_URL: 'http://127.0.0.1:7073', REVIEWS_API_URL: 'http://127.0.0.1:7074', AUTH_VERIFY_AUDIENCES: 'details-api,reviews-api' });
+  });
+});
+
+describe('localStackEnvironment (what npm start hands its parts)', () => {
+  it('a client secret for the secret methods only; the developer’s own values win', () => {
+    expect(localStackEnvironment({}).SECRET_OIDC_CLIENT_SECRET).toBe('dev-client-secret');
+    expect(localStackEnvironment({ AUTH_CLIENT_AUTH: 'client_secret_post', SECRET_OIDC_CLIENT_SECRET: 'mine' }).SECRET_OIDC_CLIENT_SECRET).toBe('mine');
+    expect(localStackEnvironment({ AUTH_CLIENT_AUTH: 'none' }).SECRET_OIDC_CLIENT_SECRET).toBeUndefined();
+    expect(localStackEnvironment({ PORT: '3100', AUTH_PROVIDER: 'none' })).toMatchObject({ PORT: '3100', AUTH_PROVIDER: 'none' });
+  });
+
+  it('private_key_jwt: no client secret, a local key generated once and kept (0600)', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'stack-key-')), 'nested', 'key.json');
+    const env = localStackEnvironment({ AUTH_CLIENT_AUTH: 'private_key_jwt' }, file);
+    expect(env.SECRET_OIDC_CLIENT_SECRET).toBeUndefined();
+    expect(env.SECRET_OIDC_CLIENT_KEY_FILE).toBe(file);
+    const key = readFileSync(file, 'utf8');
+    expect(JSON.parse(key)).toMatchObject({ kty: 'RSA', d: expect.any(String) });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    localStackEnvironment({ AUTH_CLIENT_AUTH: 'private_key_jwt' }, file);
+    expect(readFileSync(file, 'utf8')).toBe(key);
+    // A key the developer provides is used instead.
+    expect(localStackEnvironment({ AUTH_CLIENT_AUTH: 'private_key_jwt', SECRET_OIDC_CLIENT_KEY_FILE: '/mine.json' }, file).SECRET_OIDC_CLIENT_KEY_FILE).toBe('/mine.json');
   });
 });

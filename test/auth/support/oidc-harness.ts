@@ -40,6 +40,42 @@ export async function startAuthApp(port: number, env: Record<string, string | un
   return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
 }
 
+/**
+ * The environment of a real API process (`spawnEntry('apps/api/main.js', …)`) signing users in at
+ * the dev IdP `issuer`, with its sessions in the storage account (Table store) so several
+ * processes share them; `extra` adds or overrides.
+ */
+export function apiProcessEnv(port: number, issuer: string, storageConnectionString: string, publicBaseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    THIRD_PARTY_API_ENDPOINT: 'http://127.0.0.1:9/api/RandomNumber',
+    SECRET_THIRD_PARTY_API_KEY: 'unused',
+    AZURE_STORAGE_CONNECTION_STRING: storageConnectionString,
+    AUTH_PROVIDER: 'dev',
+    OIDC_ISSUER_URL: issuer,
+    OIDC_CLIENT_ID: CLIENT_ID,
+    SECRET_OIDC_CLIENT_SECRET: CLIENT_SECRET,
+    SECRET_SESSION_SECRET: SESSION_SECRET,
+    PUBLIC_BASE_URL: publicBaseUrl,
+    THROTTLE_LIMIT: '100000',
+    ...extra,
+  };
+}
+
+/** Trace headers as a traced caller sends them (W3C trace context, request id, Zipkin B3). */
+export const SAMPLE_TRACE_HEADERS = {
+  traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+  'x-request-id': 'req-123',
+  'x-b3-traceid': '80f198ee56343ba864fe8b2a57d3eff7',
+  'x-b3-spanid': 'e457b5a2e4d86bd1',
+  'x-b3-parentspanid': '05e3ac9a4f6e3b90',
+  'x-b3-sampled': '1',
+  'x-b3-flags': '0',
+} as const;
+
 /** A dev IdP that knows every app base URL given (several instances share one registration each). */
 export async function startTestIdp(appBaseUrls: string[], options: Partial<DevIdpOptions> = {}): Promise<RunningDevIdp> {
   const clients = appBaseUrls.map((base) => devIdpClientFor(base, CLIENT_ID, CLIENT_SECRET));
@@ -127,9 +163,14 @@ export async function logoutContinuation(res: Response): Promise<URL> {
  * callback URL the IdP redirected to, so a test can tamper with it or call it.
  */
 export async function loginUntilCallback(browser: HttpBrowser, appUrl: string, returnTo = '/', user: Pick<DevIdpUser, 'username' | 'password'> = DEMO_USER): Promise<string> {
+  return loginUntilCallbackFrom(browser, appUrl, `${appUrl}/auth/login?returnTo=${encodeURIComponent(returnTo)}`, user);
+}
+
+/** As loginUntilCallback, from any URL that starts a login (`/auth/start?rd=…`, a proxied page). */
+export async function loginUntilCallbackFrom(browser: HttpBrowser, appUrl: string, startUrl: string, user: Pick<DevIdpUser, 'username' | 'password'> = DEMO_USER): Promise<string> {
   const appOrigin = new URL(appUrl).origin;
   const isCallback = (u: URL) => u.origin === appOrigin && u.pathname === '/auth/callback';
-  let { res, url } = await browser.follow(`${appUrl}/auth/login?returnTo=${encodeURIComponent(returnTo)}`, isCallback);
+  let { res, url } = await browser.follow(startUrl, isCallback);
   if (!isCallback(new URL(url))) {
     const html = await res.text();
     ({ url } = await browserSubmit(browser, url, html, isCallback, user));

@@ -112,5 +112,35 @@ export function describeSessionStoreContract(kind: string, makeStore: () => Sess
       expect(await store.claimOnce(key, 60)).toBe(true);
       expect(await store.claimOnce(key, 60)).toBe(false);
     });
+
+    it('shared values: put, read back until their expiry, deleted; apart from sessions and claims, any key characters', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.string({ minLength: 1, maxLength: 200, unit: 'grapheme' }), fc.string({ maxLength: 300 }), async (raw, value) => {
+          const key = `${randomUUID()}${raw}`;
+          await store.putValue(key, value, Date.now() + 60_000);
+          const read = await store.getValue(key);
+          await store.deleteValue(key);
+          return read === value && (await store.getValue(key)) === undefined;
+        }),
+        { numRuns: 15 },
+      );
+      const s = sampleSession();
+      await store.put(s);
+      await store.putValue(s.id, 'not a session', Date.now() + 60_000);
+      expect((await store.get(s.id))?.accessToken).toBe('at');
+      expect(await store.deleteWhere({ sub: s.sub, idpSid: s.idpSid })).toBeGreaterThanOrEqual(1);
+      expect(await store.getValue(s.id)).toBe('not a session');
+      expect(await store.claimOnce(`value-${s.id}`, 60)).toBe(true);
+    });
+
+    it('shared values: a later put replaces the value; one past its expiry is gone', async () => {
+      const key = randomUUID();
+      await store.putValue(key, 'first', Date.now() + 60_000);
+      await store.putValue(key, 'second', Date.now() + 60_000);
+      expect(await store.getValue(key)).toBe('second');
+      await store.putValue(key, 'brief', Date.now() + 300);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect(await store.getValue(key)).toBeUndefined();
+    });
   });
 }

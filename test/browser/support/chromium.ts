@@ -7,6 +7,17 @@ export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
  * missing path to see the skip (and, with CI=true, the failure).
  */
 export const CHROMIUM_PATH_VARIABLE = 'TEST_CHROMIUM_PATH';
+/** Headless, no sandbox (containers), nothing fetched in the background: the flags every browser test launches with. */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
 export const INSTALL_HINT = 'install it with "apt-get install chromium"';
 
 export type ChromiumLookup = { found: true; path: string } | { found: false; path: string; message: string };

@@ -10,6 +10,7 @@ import { secretsConfigSection } from '../../../src/secrets/secrets.config.js';
 import { tiniAppConfigSection } from '../../../src/tiniapp/tiniapp.config.js';
 import { tikiStandinConfigSection } from '../../../src/dev/tiki-standin/tiki-standin.config.js';
 import { devIdpConfigSection } from '../../../src/dev/dev-idp/dev-idp.config.js';
+import { detailsStandinConfigSection, reviewsStandinConfigSection } from '../../../src/dev/standin-service/standin-service.config.js';
 import { REPO_ROOT } from '../../support/processes.js';
 
 export { REPO_ROOT };
@@ -25,6 +26,9 @@ export const ENTRY_POINT_SECTIONS: Record<string, ReadonlyArray<ConfigSection<ob
   'dist/dev/tiki-standin/main.js': [tikiStandinConfigSection, tiniAppConfigSection, secretsConfigSection],
   // src/dev/dev-idp/main.ts: loadConfig(process.env, [devIdpConfigSection])
   'dist/dev/dev-idp/main.js': [devIdpConfigSection],
+  // src/dev/details/main.ts and src/dev/reviews/main.ts: loadConfig(process.env, [<service>StandinConfigSection])
+  'dist/dev/details/main.js': [detailsStandinConfigSection],
+  'dist/dev/reviews/main.js': [reviewsStandinConfigSection],
 };
 
 /**
