@@ -21,6 +21,10 @@ const USERS = {
   lola: user(12, 'lola'),
   mona: user(13, 'mona'),
   nick: user(14, 'nick'),
+  olga: user(15, 'olga'),
+  pete: user(16, 'pete'),
+  quin: user(17, 'quin'),
+  rosa: user(18, 'rosa'),
 };
 
 /**
@@ -39,6 +43,12 @@ describe('step-up: /auth/second-factor with codes sent by SMTP', () => {
   /** Its queue (or its table) on a closed port: getcode answers 503 there, and so does a send. */
   let queueDown: AuthApp;
   let tableDown: AuthApp;
+  /**
+   * A subject budget far above the per-code checks (VERIFY_MAX_ATTEMPTS=20), so what a test sees
+   * after 5 wrong codes is the per-code limit (VERIFY_CODE_MAX_CHECKS=5) alone; and a service host
+   * forward auth may send back to after the step-up.
+   */
+  let checks: AuthApp;
 
   const env = (extra: Record<string, string> = {}) => ({
     ...storageEnv(azurite),
@@ -58,18 +68,20 @@ describe('step-up: /auth/second-factor with codes sent by SMTP', () => {
 
   beforeAll(async () => {
     [azurite, numbers, smtp] = await Promise.all([startAzurite(), new NumberApiDouble().start(), startSmtpServer()]);
-    const ports = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const ports = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     idp = await startTestIdp(ports.map((p) => `http://127.0.0.1:${p}`), { users: [...STEP_UP_USERS, ...Object.values(USERS)] });
     app = await startAuthApp(ports[0]!, env());
     fast = await startAuthApp(ports[1]!, env({ STEP_UP_RESEND_COOLDOWN_SECONDS: '0', DELIVERY_TIMEOUT_MS: '500' }));
     const closed = 'http://127.0.0.1:9/devstoreaccount1';
     queueDown = await startAuthApp(ports[2]!, env({ AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString.replace(/QueueEndpoint=[^;]+/, `QueueEndpoint=${closed}`), QUEUE_MAX_TRIES: '1' }));
     tableDown = await startAuthApp(ports[3]!, env({ AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString.replace(/TableEndpoint=[^;]+/, `TableEndpoint=${closed}`), QUEUE_MAX_TRIES: '1' }));
+    checks = await startAuthApp(ports[4]!, env({ STEP_UP_RESEND_COOLDOWN_SECONDS: '0', VERIFY_MAX_ATTEMPTS: '20', AUTH_REDIRECT_ALLOWED_HOSTS: 'details.example.test' }));
   }, 60_000);
 
   afterEach(() => smtp.clearFaults());
 
   afterAll(async () => {
+    await checks?.close();
     await tableDown?.close();
     await queueDown?.close();
     await fast?.close();
@@ -207,6 +219,63 @@ describe('step-up: /auth/second-factor with codes sent by SMTP', () => {
     // Kurt, at the same time, from the same address: sends, and his code works.
     const kurt = await sentCode(fast, USERS.kurt);
     expect((await enterCode(kurt.browser, fast.url, kurt.code)).status).toBe(303);
+  }, 60_000);
+
+  it('at most 5 checks per step-up code: the 5th wrong code locks that code (the right one no longer works), the page says to send a new one, and a new code works', async () => {
+    const { browser, code } = await sentCode(checks, USERS.olga);
+    const wrong = code === '00000000' ? '00000001' : '00000000';
+    for (let i = 1; i <= 4; i++) expect((await enterCode(browser, checks.url, wrong)).status).toBe(400);
+    const fifth = await enterCode(browser, checks.url, wrong);
+    expect([fifth.status, textOf(fifth.html, 'step-up-error')]).toEqual([429, 'That code was entered wrong 5 times and no longer works. Send a new code and enter that one.']);
+    const right = await enterCode(browser, checks.url, code);
+    expect([right.status, textOf(right.html, 'step-up-error')]).toEqual([429, 'That code was entered wrong 5 times and no longer works. Send a new code and enter that one.']);
+    expect((await stepUpRows(USERS.olga.sub)).map((r) => r.state)).toEqual(['revoked']);
+    // Only this code is locked, not the user: a new code has its own 5 checks.
+    const before = smtp.messages.length;
+    expect((await sendCode(browser, checks.url)).status).toBe(200);
+    const fresh = codeIn((await mailTo(USERS.olga.email, before)).text);
+    expect((await enterCode(browser, checks.url, fresh)).status).toBe(303);
+  }, 60_000);
+
+  it('another user’s guesses, even of this user’s own code, spend none of this user’s budgets (the subject’s or the code’s checks)', async () => {
+    const victim = await sentCode(checks, USERS.pete);
+    const attacker = await sentCode(checks, USERS.quin);
+    // Every check the attacker has (VERIFY_MAX_ATTEMPTS=20 here), half of them the victim's real code.
+    for (let i = 0; i < 20; i++) expect([400, 429]).toContain((await enterCode(attacker.browser, checks.url, i % 2 ? victim.code : '12345678')).status);
+    const locked = await enterCode(attacker.browser, checks.url, attacker.code);
+    expect([locked.status, textOf(locked.html, 'step-up-error')]).toEqual([429, `Too many wrong codes. Try again in ${locked.retryAfter} s, with a new code.`]);
+    // The victim still has all 5 checks of the code and the whole subject budget: 4 wrong, then the right one.
+    const wrong = victim.code === '00000000' ? '00000001' : '00000000';
+    for (let i = 1; i <= 4; i++) expect((await enterCode(victim.browser, checks.url, wrong)).status).toBe(400);
+    expect((await enterCode(victim.browser, checks.url, victim.code)).status).toBe(303);
+  }, 90_000);
+
+  it('forward auth answers second_factor from what this step-up records: 401 naming the page, the page returns to the service’s absolute URL (an allowed host), then 200', async () => {
+    const browser = new RecordingBrowser();
+    await signInTo(browser, checks.url, '/', USERS.rosa);
+    const verify = () =>
+      fetch(`${checks.url}/auth/verify?second_factor=1`, {
+        redirect: 'manual',
+        headers: { cookie: `app_session=${browser.cookies(checks.url).get('app_session')}`, 'x-original-uri': '/details/7?view=full', 'x-forwarded-host': 'details.example.test', 'x-forwarded-proto': 'http' },
+      });
+    const refused = await verify();
+    expect(refused.status).toBe(401);
+    const stepUp = new URL(refused.headers.get('x-auth-step-up')!);
+    const back = 'http://details.example.test/details/7?view=full';
+    expect([stepUp.pathname, stepUp.searchParams.get('returnTo')]).toEqual(['/auth/second-factor', back]);
+
+    const page = await browser.request(`${checks.url}${stepUp.pathname}${stepUp.search}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(`name="returnTo" value="${back.replace('&', '&amp;')}"`);
+    const before = smtp.messages.length;
+    expect((await sendCode(browser, checks.url, back)).status).toBe(200);
+    const code = codeIn((await mailTo(USERS.rosa.email, before)).text);
+    const entered = await enterCode(browser, checks.url, code, back);
+    expect([entered.status, entered.location]).toEqual([303, back]);
+    expect((await verify()).status).toBe(200);
+    // The same rule as login's: a host AUTH_REDIRECT_ALLOWED_HOSTS does not name goes home instead.
+    const foreign = await browser.request(`${checks.url}/auth/second-factor?returnTo=${encodeURIComponent('https://evil.example/x')}`);
+    expect(await foreign.text()).toContain('name="returnTo" value="/"');
   }, 60_000);
 
   it('a user whose IdP verified no e-mail address gets a page that says so and what to do, and nothing is sent', async () => {
