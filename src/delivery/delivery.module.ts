@@ -4,12 +4,14 @@ import { SecretsService } from '../secrets/secrets.service.js';
 import { CodeDelivery } from './code-delivery.js';
 import { createCodeDelivery } from './code-delivery.factory.js';
 import { DeliveryConfig, deliveryConfigSection } from './delivery.config.js';
+import { DeliveryDoctor } from './delivery.doctor.js';
 import { DeliveryHealthIndicator } from './delivery.health.js';
 import { DeliveryService } from './delivery.service.js';
 
 /**
  * Code delivery: the channel CODE_DELIVERY picks (response, smtp, acs-email, acs-sms), behind
- * DeliveryService (deadline, audit line, error mapping), and its readiness indicator. The SMTP
+ * DeliveryService (deadline, audit line, error mapping), its readiness indicator and its doctor
+ * checks. The SMTP
  * password comes from the secret store (SecretsModule is global).
  */
 @Module({
@@ -18,6 +20,7 @@ import { DeliveryService } from './delivery.service.js';
     { provide: CodeDelivery, inject: [DeliveryConfig, SecretsService, Clock], useFactory: createCodeDelivery },
     DeliveryService,
     DeliveryHealthIndicator,
+    DeliveryDoctor,
   ],
   exports: [DeliveryService],
 })

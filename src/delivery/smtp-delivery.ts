@@ -70,23 +70,8 @@ export class SmtpDelivery extends CodeDelivery implements OnApplicationShutdown 
   }
 
   private async open(): Promise<{ transport: Transport; password?: string }> {
-    const { host, port, secure, requireTls, user } = this.smtp;
-    const password = user ? await this.secrets.get(this.smtp.passwordSecretName) : undefined;
-    const timeout = this.config.timeoutMs;
-    const transport = nodemailer.createTransport({
-      pool: true,
-      ...POOL,
-      host,
-      port,
-      secure,
-      requireTLS: requireTls,
-      ...(user ? { auth: { user, pass: password! } } : {}),
-      connectionTimeout: timeout,
-      greetingTimeout: timeout,
-      socketTimeout: timeout,
-      disableFileAccess: true,
-      disableUrlAccess: true,
-    });
+    const password = this.smtp.user ? await this.secrets.get(this.smtp.passwordSecretName) : undefined;
+    const transport = nodemailer.createTransport({ pool: true, ...POOL, ...smtpTransportOptions(this.smtp, password, this.config.timeoutMs) });
     return { transport, password };
   }
 
@@ -95,5 +80,32 @@ export class SmtpDelivery extends CodeDelivery implements OnApplicationShutdown 
     this.pool = undefined;
     const opened = await pool?.catch(() => undefined);
     opened?.transport.close();
+  }
+}
+
+/** How nodemailer reaches the server (the sends' pool and the doctor's one-off check alike): every socket wait bounded by `timeoutMs`. */
+export function smtpTransportOptions(smtp: SmtpSettings, password: string | undefined, timeoutMs: number) {
+  const { host, port, secure, requireTls, user } = smtp;
+  return {
+    host,
+    port,
+    secure,
+    requireTLS: requireTls,
+    ...(user ? { auth: { user, pass: password! } } : {}),
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  };
+}
+
+/** A one-off connection with the sends' settings: greeting, STARTTLS or TLS as configured, and AUTH when SMTP_USER is set. Sends nothing. */
+export async function verifySmtp(smtp: SmtpSettings, password: string | undefined, timeoutMs: number): Promise<void> {
+  const transport = nodemailer.createTransport(smtpTransportOptions(smtp, password, timeoutMs));
+  try {
+    await transport.verify();
+  } finally {
+    transport.close();
   }
 }
