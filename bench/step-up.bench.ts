@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
 import type { BenchResult, BenchSection } from './bench-section.js';
 import { LAYOUTS, applyLayout, canPin, layoutNote, serverCpu, startNode, stopNode, type Layout } from './support/processes.js';
 import { ONLY_LAYOUT, QUICK } from './support/settings.js';
@@ -8,6 +9,8 @@ import { fixed, markdownTable, ratio } from './support/table.js';
 import { startAzurite } from '../test/support/azurite.js';
 import { freePort } from '../test/support/ports.js';
 import { startSmtpServer } from '../test/support/smtp.js';
+import { testCaFile } from '../test/support/tls-ca-file.js';
+import { startHttpsFront, type HttpsFront } from '../test/auth/support/https-front.js';
 import { CLIENT_ID, CLIENT_SECRET, HttpBrowser, SESSION_SECRET, login, startTestIdp } from '../test/auth/support/oidc-harness.js';
 import { DEMO_USER } from '../src/dev/dev-idp/dev-idp.provider.js';
 
@@ -31,7 +34,9 @@ interface LayoutRun {
  * over SMTP), the code is read from the received mail, and the code form is posted (the check,
  * the row consumed, the session stepped up under a new id). Sequential, one user, the API as
  * production runs it (bundle, start:prod flags, NODE_ENV=production, Table sessions on Azurite,
- * the number API stand-in), against an anonymous GET / measured in the same run.
+ * the number API stand-in), against an anonymous GET / measured in the same run. Production wants
+ * an https PUBLIC_BASE_URL and issuer: the user signs in through HTTPS fronts of the app and the
+ * dev IdP (as behind a TLS-terminating ingress), and the measured posts go to the app's own port.
  */
 export const stepUpBench: BenchSection = {
   name: 'Step-up',
@@ -75,9 +80,12 @@ async function runLayout(layout: Layout): Promise<LayoutRun> {
   const cpu = serverCpu(layout);
   const azurite = await startAzurite();
   const smtp = await startSmtpServer();
-  const [port, numbersPort] = [await freePort(), await freePort()];
+  const [port, frontPort, idpFrontPort, numbersPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const appUrl = `http://127.0.0.1:${port}`;
-  const idp = await startTestIdp([appUrl]);
+  const publicUrl = `https://127.0.0.1:${frontPort}`;
+  const issuer = `https://127.0.0.1:${idpFrontPort}`;
+  const idp = await startTestIdp([publicUrl], { issuer });
+  const fronts: HttpsFront[] = [await startHttpsFront(idpFrontPort, (idp.server.address() as AddressInfo).port)];
   const procs: ChildProcess[] = [];
   try {
     procs.push((await startNode(ENTRY.numberApi, [], { NUMBER_API_PORT: String(numbersPort), SECRETS_PROVIDER: 'local', SECRET_THIRD_PARTY_API_KEY: KEY }, /Number API listening/)).child);
@@ -85,7 +93,8 @@ async function runLayout(layout: Layout): Promise<LayoutRun> {
       HOST: '127.0.0.1',
       PORT: String(port),
       NODE_ENV: 'production',
-      PUBLIC_BASE_URL: appUrl,
+      PUBLIC_BASE_URL: publicUrl,
+      NODE_EXTRA_CA_CERTS: await testCaFile(),
       THROTTLE_LIMIT: '10000000',
       VERIFY_THROTTLE_LIMIT: '1000000',
       THIRD_PARTY_API_ENDPOINT: `http://127.0.0.1:${numbersPort}/api/RandomNumber`,
@@ -95,8 +104,7 @@ async function runLayout(layout: Layout): Promise<LayoutRun> {
       CODE_TABLE_CREATE_IF_MISSING: 'true',
       // The dev IdP as a generic issuer: AUTH_PROVIDER=dev is refused in production.
       AUTH_PROVIDER: 'oidc',
-      OIDC_ISSUER_URL: idp.issuer,
-      OIDC_ALLOW_HTTP: 'true',
+      OIDC_ISSUER_URL: issuer,
       OIDC_CLIENT_ID: CLIENT_ID,
       SECRET_OIDC_CLIENT_SECRET: CLIENT_SECRET,
       SECRET_SESSION_SECRET: SESSION_SECRET,
@@ -111,9 +119,22 @@ async function runLayout(layout: Layout): Promise<LayoutRun> {
     };
     procs.push((await startNode(ENTRY.api, [], env, /API listening/, cpu)).child);
 
+    fronts.push(await startHttpsFront(frontPort, port));
+
     const browser = new HttpBrowser();
-    await login(browser, appUrl, '/account');
-    const post = (path: string, form: Record<string, string>) => browser.request(`${appUrl}${path}`, { method: 'POST', form, headers: { origin: appUrl } });
+    await login(browser, publicUrl, '/account');
+    // Each post straight to the app's port with the session cookie (rotated by every step-up), from the public origin's page.
+    const jar = browser.cookies(publicUrl);
+    const post = async (path: string, form: Record<string, string>) => {
+      const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+      const res = await fetch(`${appUrl}${path}`, { method: 'POST', body: new URLSearchParams(form), headers: { origin: publicUrl, cookie }, redirect: 'manual' });
+      for (const set of res.headers.getSetCookie()) {
+        const [pair] = set.split(';');
+        const eq = pair!.indexOf('=');
+        jar.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+      }
+      return res;
+    };
     const result: LayoutRun = { layout, sendMs: [], verifyMs: [], totalMs: [], plainMs: [], failures: 0 };
     for (let i = 0; i < WARMUP + ROUNDS; i++) {
       const t0 = performance.now();
@@ -143,6 +164,7 @@ async function runLayout(layout: Layout): Promise<LayoutRun> {
     }
     return result;
   } finally {
+    for (const front of fronts) await front.close();
     for (const p of procs.reverse()) await stopNode(p);
     await idp.close();
     await smtp.stop();

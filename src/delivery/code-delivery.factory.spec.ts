@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCodeDelivery } from './code-delivery.factory.js';
 import { deliveryConfigSection, type DeliveryConfig } from './delivery.config.js';
-import { ResponseDelivery } from './response-delivery.js';
-import { SmtpDelivery } from './smtp-delivery.js';
-import { AcsEmailDelivery } from './acs-email-delivery.js';
-import { AcsSmsDelivery } from './acs-sms-delivery.js';
+import { ResponseDelivery } from './channels/response-delivery.js';
+import { SmtpDelivery } from './channels/smtp-delivery.js';
+import { AcsEmailDelivery } from './channels/acs-email-delivery.js';
+import { AcsSmsDelivery } from './channels/acs-sms-delivery.js';
 import { SystemClock } from '../common/clock.js';
 
 const config = (env: Record<string, string>): DeliveryConfig => {
@@ -31,8 +31,8 @@ describe('createCodeDelivery (one implementation per CODE_DELIVERY value)', () =
   it('imports no SDK itself: each channel’s SDK is loaded with its implementation, only when that one is chosen', () => {
     const source = readFileSync(join(import.meta.dirname, 'code-delivery.factory.ts'), 'utf8');
     const staticImports = [...source.matchAll(/^import\s[^;]*?from\s+'([^']+)'/gm)].filter((m) => !/^import type/.test(m[0])).map((m) => m[1]);
-    expect(staticImports).toEqual(['./response-delivery.js']);
-    expect([...source.matchAll(/await import\('([^']+)'\)/g)].map((m) => m[1])).toEqual(['./smtp-delivery.js', './acs-email-delivery.js', './acs-sms-delivery.js']);
+    expect(staticImports).toEqual(['./channels/response-delivery.js']);
+    expect([...source.matchAll(/await import\('([^']+)'\)/g)].map((m) => m[1])).toEqual(['./channels/smtp-delivery.js', './channels/acs-email-delivery.js', './channels/acs-sms-delivery.js']);
   });
 
   it('the response channel sends nothing: it says there is no second channel', async () => {

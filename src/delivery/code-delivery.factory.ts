@@ -2,7 +2,7 @@ import type { Clock } from '../common/clock.js';
 import type { SecretsService } from '../secrets/secrets.service.js';
 import type { CodeDelivery } from './code-delivery.js';
 import type { DeliveryConfig } from './delivery.config.js';
-import { ResponseDelivery } from './response-delivery.js';
+import { ResponseDelivery } from './channels/response-delivery.js';
 
 /**
  * Builds only the configured delivery, and loads only its SDK: nodemailer is not loaded for ACS,
@@ -14,15 +14,15 @@ export async function createCodeDelivery(config: DeliveryConfig, secrets: Pick<S
     case 'response':
       return new ResponseDelivery();
     case 'smtp': {
-      const { SmtpDelivery } = await import('./smtp-delivery.js');
+      const { SmtpDelivery } = await import('./channels/smtp-delivery.js');
       return new SmtpDelivery(config, secrets, clock);
     }
     case 'acs-email': {
-      const { AcsEmailDelivery } = await import('./acs-email-delivery.js');
+      const { AcsEmailDelivery } = await import('./channels/acs-email-delivery.js');
       return new AcsEmailDelivery(config, clock);
     }
     case 'acs-sms': {
-      const { AcsSmsDelivery } = await import('./acs-sms-delivery.js');
+      const { AcsSmsDelivery } = await import('./channels/acs-sms-delivery.js');
       return new AcsSmsDelivery(config, clock);
     }
   }

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { azureCredential } from '../azure/azure-credential.js';
 import { check, Diagnoses, type DoctorCheck, type DoctorChecks, fail, ok, warn, type CheckResult } from '../doctor/doctor-check.js';
 import { SecretsService } from '../secrets/secrets.service.js';
-import { ACS_RESOURCE_SCOPE } from './acs.js';
+import { ACS_RESOURCE_SCOPE } from './channels/acs.js';
 import { DeliveryConfig, type SmtpSettings } from './delivery.config.js';
 
 /** How long each probe may take (a server that never greets is a finding, not a hang). */
@@ -46,7 +46,7 @@ export class DeliveryDoctor implements DoctorChecks {
       }
     }
     // nodemailer only for this channel, as the factory loads it.
-    const { verifySmtp } = await import('./smtp-delivery.js');
+    const { verifySmtp } = await import('./channels/smtp-delivery.js');
     try {
       await verifySmtp(smtp, password, PROBE_TIMEOUT_MS);
     } catch (error) {

@@ -1,10 +1,10 @@
 import { SmsClient } from '@azure/communication-sms';
-import { azureCredential } from '../azure/azure-credential.js';
-import { Clock } from '../common/clock.js';
-import { CodeDelivery, type CodeNotice } from './code-delivery.js';
-import { codeSms } from './code-message.js';
-import type { DeliveryConfig } from './delivery.config.js';
-import type { Destination } from './destination.js';
+import { azureCredential } from '../../azure/azure-credential.js';
+import { Clock } from '../../common/clock.js';
+import { CodeDelivery, type CodeNotice } from '../code-delivery.js';
+import { codeSms } from '../code-message.js';
+import type { DeliveryConfig } from '../delivery.config.js';
+import type { Destination } from '../destination.js';
 import { ACS_RETRY, identityCanReachAcs } from './acs.js';
 
 /**

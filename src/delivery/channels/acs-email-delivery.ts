@@ -1,10 +1,10 @@
 import { EmailClient } from '@azure/communication-email';
-import { azureCredential } from '../azure/azure-credential.js';
-import { Clock } from '../common/clock.js';
-import { CodeDelivery, type CodeNotice } from './code-delivery.js';
-import { codeMail } from './code-message.js';
-import { type DeliveryConfig, senderAddress } from './delivery.config.js';
-import type { Destination } from './destination.js';
+import { azureCredential } from '../../azure/azure-credential.js';
+import { Clock } from '../../common/clock.js';
+import { CodeDelivery, type CodeNotice } from '../code-delivery.js';
+import { codeMail } from '../code-message.js';
+import { type DeliveryConfig, senderAddress } from '../delivery.config.js';
+import type { Destination } from '../destination.js';
 import { ACS_RETRY, identityCanReachAcs } from './acs.js';
 
 /**

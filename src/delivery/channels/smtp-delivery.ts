@@ -1,11 +1,11 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import nodemailer from 'nodemailer';
-import { Clock } from '../common/clock.js';
-import type { SecretsService } from '../secrets/secrets.service.js';
-import { CodeDelivery, type CodeNotice } from './code-delivery.js';
-import { codeMail } from './code-message.js';
-import type { DeliveryConfig, SmtpSettings } from './delivery.config.js';
-import type { Destination } from './destination.js';
+import { Clock } from '../../common/clock.js';
+import type { SecretsService } from '../../secrets/secrets.service.js';
+import { CodeDelivery, type CodeNotice } from '../code-delivery.js';
+import { codeMail } from '../code-message.js';
+import type { DeliveryConfig, SmtpSettings } from '../delivery.config.js';
+import type { Destination } from '../destination.js';
 import { untilAborted } from './until-aborted.js';
 
 type Transport = ReturnType<typeof nodemailer.createTransport>;

@@ -1,6 +1,6 @@
-import { CodeDelivery, type CodeNotice } from './code-delivery.js';
-import type { Destination } from './destination.js';
-import { NoSecondChannelError } from './delivery.errors.js';
+import { CodeDelivery, type CodeNotice } from '../code-delivery.js';
+import type { Destination } from '../destination.js';
+import { NoSecondChannelError } from '../delivery.errors.js';
 
 /**
  * CODE_DELIVERY=response: the code goes back in the answer, as the sample's public

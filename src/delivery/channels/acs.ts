@@ -1,4 +1,4 @@
-import { azureCredential } from '../azure/azure-credential.js';
+import { azureCredential } from '../../azure/azure-credential.js';
 
 /** The scope the ACS SDKs ask the credential for. */
 export const ACS_RESOURCE_SCOPE = 'https://communication.azure.com//.default';
