@@ -125,7 +125,7 @@ describe('forward auth: /auth/verify and /auth/start', () => {
       const store = app.app.get(SessionStore);
       const plant = async (at: number) => {
         const current = (await store.getVersioned(sessionId))!;
-        await store.replace({ ...current.session, secondFactorAt: at } as typeof current.session, current.version);
+        await store.replace({ ...current.session, amr: ['pwd', 'otp'], secondFactorAt: at }, current.version);
       };
       await plant(Date.now() - 1000);
       expect((await verify('?second_factor=1', withCookie(cookie))).status).toBe(200);
