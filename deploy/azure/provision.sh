@@ -13,7 +13,10 @@
 #     stand-in (dist/dev/number-api/main.bundle.js) reading the same key from Key Vault;
 #   - Azure Managed Redis (TLS on 10000, access keys disabled) for rate limits shared by all API
 #     replicas: the identity gets the database's data-access policy and connects with an Entra
-#     token (THROTTLE_STORE=redis, REDIS_AUTH=entra).
+#     token (THROTTLE_STORE=redis, REDIS_AUTH=entra);
+#   - Azure Communication Services for step-up codes: an Email Communication Service with an
+#     Azure-managed domain, linked to a Communication Services resource on which the identity gets
+#     its role; the API sends with CODE_DELIVERY=acs-email as the identity (no connection string).
 #   - with AUTH_PROVIDER set, sign-in with no client secret to keep (docs/no-secrets.md): the session
 #     secret in Key Vault (rotated by adding a version), and for CLIENT_AUTH=private_key_jwt an RSA
 #     Key Vault key the identity may only sign with ("Key Vault Crypto User"), or for
@@ -25,7 +28,8 @@
 #   STORAGE_ACCOUNT (<prefix>storage), KEY_VAULT (<prefix>-kv), IMAGE (<prefix>registry.azurecr.io/
 #   integrated-auth-service:1), REGISTRY_SERVER (host part of IMAGE), THIRD_PARTY_API_ENDPOINT,
 #   QUEUE_NAME (code-requests), CODE_TABLE (validcodes), MAX_WATCHERS (10),
-#   REDIS_NAME (<prefix>-redis), REDIS_SKU (Balanced_B0).
+#   REDIS_NAME (<prefix>-redis), REDIS_SKU (Balanced_B0), ACS_NAME (<prefix>-acs), EMAIL_SERVICE
+#   (<prefix>-email), ACS_DATA_LOCATION (Europe).
 # Sign-in (optional): AUTH_PROVIDER (entra | keycloak | oidc), OIDC_CLIENT_ID, ENTRA_TENANT_ID
 #   (the subscription's tenant), KEYCLOAK_URL + KEYCLOAK_REALM, OIDC_ISSUER_URL,
 #   CLIENT_AUTH (AUTH_CLIENT_AUTH: federated | private_key_jwt | client_secret_basic | client_secret_post),
@@ -36,7 +40,7 @@ dry_run=false
 for arg in "$@"; do
   case "$arg" in
     --dry-run) dry_run=true ;;
-    -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
     *) echo "provision.sh: unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -64,6 +68,10 @@ ARM_API="2023-05-01"
 REDIS_NAME="${REDIS_NAME:-${PREFIX}-redis}"
 REDIS_SKU="${REDIS_SKU:-Balanced_B0}"
 REDIS_API="2025-04-01"
+ACS_NAME="${ACS_NAME:-${PREFIX}-acs}"
+EMAIL_SERVICE="${EMAIL_SERVICE:-${PREFIX}-email}"
+ACS_DATA_LOCATION="${ACS_DATA_LOCATION:-Europe}"
+ACS_API="2023-04-01"
 AUTH_PROVIDER="${AUTH_PROVIDER:-}"
 CLIENT_AUTH="${CLIENT_AUTH:-}"
 CLIENT_KEY_NAME="${CLIENT_KEY_NAME:-oidc-client-key}"
@@ -223,6 +231,28 @@ run az rest --method put --url "https://management.azure.com${redis_id}/database
   --body "{\"properties\":{\"accessPolicyName\":\"default\",\"user\":{\"objectId\":\"${principal_id}\"}}}" --output none
 redis_host="$(query redis-host az resource show --ids "$redis_id" --query properties.hostName --output tsv)"
 
+step "5c. Communication Services for step-up codes: Email with an Azure-managed domain, the identity's role on the one resource (ARM PUTs: idempotent)"
+comm_base="/subscriptions/${subscription_id}/resourceGroups/${RESOURCE_GROUP}/providers/Microsoft.Communication"
+email_id="${comm_base}/emailServices/${EMAIL_SERVICE}"
+run az rest --method put --url "https://management.azure.com${email_id}?api-version=${ACS_API}" \
+  --body "{\"location\":\"global\",\"properties\":{\"dataLocation\":\"${ACS_DATA_LOCATION}\"}}" --output none
+run az resource wait --ids "$email_id" --created
+# An Azure-managed domain (DoNotReply@<guid>.azurecomm.net) works at once; link a verified custom
+# domain later to send from your own.
+domain_id="${email_id}/domains/AzureManagedDomain"
+run az rest --method put --url "https://management.azure.com${domain_id}?api-version=${ACS_API}" \
+  --body '{"location":"global","properties":{"domainManagement":"AzureManaged","userEngagementTracking":"Disabled"}}' --output none
+run az resource wait --ids "$domain_id" --created
+acs_id="${comm_base}/communicationServices/${ACS_NAME}"
+run az rest --method put --url "https://management.azure.com${acs_id}?api-version=${ACS_API}" \
+  --body "{\"location\":\"global\",\"properties\":{\"dataLocation\":\"${ACS_DATA_LOCATION}\",\"linkedDomains\":[\"${domain_id}\"]}}" --output none
+run az resource wait --ids "$acs_id" --created
+# The data plane (emails:send) takes the identity's Entra token when it holds this role on the
+# resource; scoped to the one Communication Services resource, nothing else.
+assign "Communication and Email Service Owner" "$acs_id"
+acs_host="$(query acs-host az resource show --ids "$acs_id" --query properties.hostName --output tsv)"
+mail_domain="$(query mail-from-domain az resource show --ids "$domain_id" --query properties.mailFromSenderDomain --output tsv)"
+
 step "6. Container Apps environment"
 if ! exists az containerapp env show --name "$ENVIRONMENT" --resource-group "$RESOURCE_GROUP"; then
   run az containerapp env create --name "$ENVIRONMENT" --resource-group "$RESOURCE_GROUP" --location "$LOCATION" --output none
@@ -275,6 +305,8 @@ env_vars=("${common_env[@]}" "THIRD_PARTY_API_ENDPOINT=${endpoint}" "THIRD_PARTY
   "METRICS_TOKEN_SECRET_NAME=${METRICS_SECRET_NAME}" OTEL_SERVICE_NAME=integrated-auth-api)
 # Rate limits shared by every replica through Managed Redis, as the identity (no access key).
 env_vars+=(THROTTLE_STORE=redis "REDIS_HOST=${redis_host}" REDIS_PORT=10000 REDIS_AUTH=entra "REDIS_USERNAME=${principal_id}")
+# Step-up codes by ACS Email, as the identity.
+env_vars+=(CODE_DELIVERY=acs-email "ACS_ENDPOINT=https://${acs_host}" "MAIL_FROM=DoNotReply@${mail_domain}")
 create_args=("${base_create[@]}" --ingress external --target-port 8080)
 upsert_app "$API_APP"
 api_fqdn="$(query api-fqdn az containerapp show --name "$API_APP" --resource-group "$RESOURCE_GROUP" --query properties.configuration.ingress.fqdn --output tsv)"
@@ -309,4 +341,5 @@ echo "API:       https://${api_fqdn}/  (getcode: https://${api_fqdn}/api/v1/getc
 echo "Queue:     ${queue_url}"
 echo "Key Vault: ${vault_url}"
 echo "Redis:     rediss://${redis_host}:10000 (Entra, user ${principal_id})"
+echo "ACS:       https://${acs_host} (step-up codes from DoNotReply@${mail_domain})"
 echo "Try it:    APP_URL=https://${api_fqdn} STORAGE_ACCOUNT=${STORAGE_ACCOUNT} deploy/azure/test.sh"

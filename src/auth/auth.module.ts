@@ -10,11 +10,13 @@ import { DownstreamModule } from './downstream/downstream.module.js';
 import { ForwardAuthController } from './forward-auth/forward-auth.controller.js';
 import { forwardAuthConfigSection } from './forward-auth/forward-auth.config.js';
 import { ForwardAuthService } from './forward-auth/forward-auth.service.js';
-import { SecondFactorStatus, StoredSecondFactorStatus } from './forward-auth/second-factor-status.js';
+import { SecondFactorStatus } from './forward-auth/second-factor-status.js';
+import { StepUpSecondFactorStatus } from './step-up/step-up-second-factor-status.js';
 import { AuthGuard } from './guard/auth.guard.js';
 import { routePolicyConfigSection } from './guard/route-policy.js';
 import { OidcModule } from './oidc/oidc.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
+import { stepUpConfigSection } from './step-up/step-up.config.js';
 
 /**
  * OIDC login (Keycloak, Entra ID, any issuer, the dev IdP), sessions, Bearer checks, the global
@@ -23,11 +25,15 @@ import { SessionsModule } from './sessions/sessions.module.js';
  * AUTH_PROVIDER=none the guard lets everything through and nothing is contacted.
  */
 @Module({
+  // The guard enforces @RequireSecondFactor() on any route and forward auth answers
+  // ?second_factor=1 by the same rule, so both read the step-up section; the step-up flow itself is
+  // StepUpModule (it needs codes, which live above auth).
   imports: [
     authConfigSection.forFeature(),
     routePolicyConfigSection.forFeature(),
     forwardAuthConfigSection.forFeature(),
     runtimeConfigSection.forFeature(),
+    stepUpConfigSection.forFeature(),
     ClockModule,
     OidcModule,
     SessionsModule,
@@ -38,7 +44,7 @@ import { SessionsModule } from './sessions/sessions.module.js';
   providers: [
     LoginService,
     ForwardAuthService,
-    { provide: SecondFactorStatus, useClass: StoredSecondFactorStatus },
+    { provide: SecondFactorStatus, useClass: StepUpSecondFactorStatus },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [SessionsModule, DownstreamModule],

@@ -2,21 +2,34 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { odata, type TableClient } from '@azure/data-tables';
 import { createTableClient } from '../azure/storage-clients.js';
 import { describeStorageFailure, isTableNotFound } from '../azure/storage-failure.js';
-import { CodeTable, sameOwner, TABLE_CODE_PATTERN, type ActivationOutcome, type CodeIssuance, type CodeOwner, type ConsumeOutcome, type ExpiryOutcome, type IssueOutcome } from './code-table.js';
+import {
+  CodeTable,
+  sameOwner,
+  TABLE_CODE_PATTERN,
+  type ActivationOutcome,
+  type CodeIssuance,
+  type CodeOwner,
+  type CodePurpose,
+  type ConsumeOutcome,
+  type ExpiryOutcome,
+  type IssueOutcome,
+} from './code-table.js';
 import { CodeTableConfig } from './code-table.config.js';
 import {
   BUDGET_ROW_KEY,
+  CODE_PURPOSES,
   type CodeRow,
   type CodeState,
   isLive,
   issuedRow,
   type Outstanding,
-  OWNER_ROW_KEY,
   type OwnerRow,
   outstandingOf,
   ownerOfRow,
   ownerPartition,
+  ownerRowKey,
   parseOutstanding,
+  purposeOfRow,
   ROW_KEY,
 } from './code-rows.js';
 import { codeTableResource, hasStatus, onCodeTable } from './table-storage.js';
@@ -51,7 +64,8 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
   }
 
   async activate(issuance: CodeIssuance, now: Date): Promise<ActivationOutcome> {
-    // The queue message carries no owner: an activation never binds a code.
+    // The queue message carries no owner: an activation never binds a code (a step-up row it makes
+    // has no owner, so it never verifies).
     const row = issuedRow({ ...issuance, owner: undefined }, now);
     return this.onTable(async () => {
       for (let race = 0; race < MAX_RACES; race++) {
@@ -92,7 +106,7 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
 
   async commitOwned(issuance: CodeIssuance & { owner: CodeOwner }, maxOutstanding: number, now: Date): Promise<CodeIssuance[]> {
     const entry = outstandingOf(issuance);
-    const dropped = await this.updateOwner(issuance.owner, (list) => {
+    const dropped = await this.updateOwner(issuance.owner, issuance.purpose, (list) => {
       const live = list.filter((o) => Date.parse(o.expiresAt) > now.getTime() && !(o.code === entry.code && o.issuedAt === entry.issuedAt));
       live.push(entry);
       const excess = Math.max(0, live.length - maxOutstanding);
@@ -103,7 +117,7 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
   }
 
   async revokeOwned(owner: CodeOwner, now: Date): Promise<number> {
-    const dropped = await this.updateOwner(owner, (list) => ({ keep: [], dropped: list }));
+    const dropped = (await Promise.all(CODE_PURPOSES.map((purpose) => this.updateOwner(owner, purpose, (list) => ({ keep: [], dropped: list }))))).flat();
     await this.revokeAll(dropped, now);
     return dropped.filter((o) => Date.parse(o.expiresAt) > now.getTime()).length;
   }
@@ -150,19 +164,22 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
     });
   }
 
-  async consume(code: string, now: Date, caller?: CodeOwner): Promise<ConsumeOutcome> {
+  async consume(code: string, now: Date, caller?: CodeOwner, purpose: CodePurpose = 'public'): Promise<ConsumeOutcome> {
     if (!TABLE_CODE_PATTERN.test(code)) return 'no-match';
     return this.onTable(async () => {
       const existing = await this.read(code);
-      if (!existing) return 'no-match';
+      // A code of another purpose is a wrong guess here (getcode's never satisfies step-up, nor the reverse).
+      if (!existing || purposeOfRow(existing.row) !== purpose) return 'no-match';
       const owner = ownerOfRow(existing.row);
+      // A step-up code is never unbound: one without an owner (a watcher-made row) verifies for nobody.
+      if (purpose === 'step-up' && !owner) return 'no-match';
       const callersOwn = owner !== undefined && caller !== undefined && sameOwner(owner, caller);
       // A bound code verifies only for its owner; anyone else's check is a wrong guess.
       if (owner && !callersOwn) return 'no-match';
       if (!isLive(existing.row, now)) return callersOwn ? 'own-spent' : 'no-match';
       if (owner) {
         // ...and only while it is one of the owner's outstanding codes (a replaced one is spent).
-        const list = await this.readOwner(owner);
+        const list = await this.readOwner(owner, purpose);
         if (!list?.outstanding.some((o) => o.code === code && o.issuedAt === existing.row.issuedAt)) return 'own-spent';
       }
       try {
@@ -179,7 +196,7 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
       if (owner) {
         // Tidy only: a used row never verifies again, whatever the list says.
         const issuedAt = existing.row.issuedAt;
-        await this.updateOwner(owner, (l) => ({ keep: l.filter((o) => !(o.code === code && o.issuedAt === issuedAt)), dropped: [] })).catch((error: unknown) =>
+        await this.updateOwner(owner, purpose, (l) => ({ keep: l.filter((o) => !(o.code === code && o.issuedAt === issuedAt)), dropped: [] })).catch((error: unknown) =>
           this.logger.warn(`Could not drop a used code from its owner's list: ${describeStorageFailure(error)}`),
         );
       }
@@ -187,12 +204,12 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
     });
   }
 
-  async outstanding(owner: CodeOwner, now: Date): Promise<CodeIssuance[]> {
+  async outstanding(owner: CodeOwner, now: Date, purpose: CodePurpose = 'public'): Promise<CodeIssuance[]> {
     return this.onTable(async () => {
-      const list = await this.readOwner(owner);
+      const list = await this.readOwner(owner, purpose);
       return (list?.outstanding ?? [])
         .filter((o) => Date.parse(o.expiresAt) > now.getTime())
-        .map((o) => ({ code: o.code, issuedAt: new Date(o.issuedAt), expiresAt: new Date(o.expiresAt), owner }));
+        .map((o) => ({ code: o.code, issuedAt: new Date(o.issuedAt), expiresAt: new Date(o.expiresAt), owner, purpose }));
     });
   }
 
@@ -252,14 +269,19 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
     return onCodeTable(work, codeTableResource(this.config.tableName));
   }
 
-  /** Read-modify-write of an owner's list under its ETag; returns what `change` dropped. */
-  private async updateOwner(owner: CodeOwner, change: (list: Outstanding[]) => { keep: Outstanding[]; dropped: Outstanding[] }): Promise<Outstanding[]> {
+  /** Read-modify-write of an owner's list of one purpose under its ETag; returns what `change` dropped. */
+  private async updateOwner(
+    owner: CodeOwner,
+    purpose: CodePurpose | undefined,
+    change: (list: Outstanding[]) => { keep: Outstanding[]; dropped: Outstanding[] },
+  ): Promise<Outstanding[]> {
     const partitionKey = ownerPartition(owner);
+    const rowKey = ownerRowKey(purpose);
     return this.onTable(async () => {
       for (let race = 0; race < MAX_RACES * 4; race++) {
-        const existing = await this.readOwnerEntity(partitionKey);
+        const existing = await this.readOwnerEntity(partitionKey, rowKey);
         const { keep, dropped } = change(existing?.outstanding ?? []);
-        const entity = { partitionKey, rowKey: OWNER_ROW_KEY, outstanding: JSON.stringify(keep) } satisfies OwnerRow & Record<string, unknown>;
+        const entity = { partitionKey, rowKey, outstanding: JSON.stringify(keep) } satisfies OwnerRow & Record<string, unknown>;
         try {
           if (existing) await this.client.updateEntity(entity, 'Replace', { etag: existing.etag });
           else if (keep.length) await this.client.createEntity(entity);
@@ -283,13 +305,13 @@ export class AzureTableCodeTable extends CodeTable implements OnModuleInit {
     );
   }
 
-  private async readOwner(owner: CodeOwner): Promise<{ outstanding: Outstanding[]; etag: string } | undefined> {
-    return this.readOwnerEntity(ownerPartition(owner));
+  private async readOwner(owner: CodeOwner, purpose: CodePurpose): Promise<{ outstanding: Outstanding[]; etag: string } | undefined> {
+    return this.readOwnerEntity(ownerPartition(owner), ownerRowKey(purpose));
   }
 
-  private async readOwnerEntity(partitionKey: string): Promise<{ outstanding: Outstanding[]; etag: string } | undefined> {
+  private async readOwnerEntity(partitionKey: string, rowKey: string): Promise<{ outstanding: Outstanding[]; etag: string } | undefined> {
     try {
-      const entity = await this.client.getEntity<OwnerRow>(partitionKey, OWNER_ROW_KEY);
+      const entity = await this.client.getEntity<OwnerRow>(partitionKey, rowKey);
       return { outstanding: parseOutstanding(entity.outstanding), etag: entity.etag };
     } catch (error) {
       if (hasStatus(error, 404) && !isTableNotFound(error)) return undefined;

@@ -1,10 +1,22 @@
 import { createHash } from 'node:crypto';
-import type { CodeIssuance, CodeOwner } from './code-table.js';
+import type { CodeIssuance, CodeOwner, CodePurpose } from './code-table.js';
 
 /** One row per code string: PartitionKey = the code, RowKey = ROW_KEY. */
 export const ROW_KEY = 'code';
-/** Per owner: PartitionKey = `owner~<sha256 of issuer and subject>`, RowKey = OWNER_ROW_KEY. */
+/** Per owner: PartitionKey = `owner~<sha256 of issuer and subject>`, RowKey = OWNER_ROW_KEY (public codes) or ownerRowKey(purpose). */
 export const OWNER_ROW_KEY = 'outstanding';
+
+/** An owner's outstanding list of one purpose: a new step-up code replaces the last step-up code, never a getcode code. */
+export function ownerRowKey(purpose: CodePurpose = 'public'): string {
+  return purpose === 'public' ? OWNER_ROW_KEY : `${OWNER_ROW_KEY}~${purpose}`;
+}
+
+export const CODE_PURPOSES: readonly CodePurpose[] = ['public', 'step-up'];
+
+/** The purpose a row records (absent: public). */
+export function purposeOfRow(row: Pick<CodeRow, 'purpose'>): CodePurpose {
+  return row.purpose === 'step-up' ? 'step-up' : 'public';
+}
 
 export type CodeState = 'valid' | 'used' | 'revoked';
 
@@ -20,6 +32,8 @@ export interface CodeRow {
   /** A bound code's owner (never a name or e-mail: the IdP's opaque subject). */
   subject?: string;
   issuer?: string;
+  /** `step-up` for a second-factor code; absent for a public one. */
+  purpose?: 'step-up';
 }
 
 /** An owner's outstanding bound codes, oldest first (JSON in one column: one ETag guards the list). */
@@ -40,6 +54,7 @@ export function issuedRow(issuance: CodeIssuance, now: Date): CodeRow {
     state: 'valid',
     activatedAt: now.toISOString(),
     ...(issuance.owner ? { subject: issuance.owner.subject, ...(issuance.owner.issuer ? { issuer: issuance.owner.issuer } : {}) } : {}),
+    ...(issuance.purpose === 'step-up' ? { purpose: 'step-up' as const } : {}),
   };
 }
 

@@ -7,6 +7,13 @@ export interface CodeOwner {
   issuer?: string;
 }
 
+/**
+ * What a code is for. `public`: the sample's getcode/verifycode pair. `step-up`: a second factor
+ * sent out of band, always bound to its owner. A code verifies only for its own purpose, so a
+ * getcode code never satisfies step-up and a step-up code never opens POST /api/v1/verifycode.
+ */
+export type CodePurpose = 'public' | 'step-up';
+
 /** One issuance of a code: the code string, when it was issued (the issuance id), and when it stops being valid. */
 export interface CodeIssuance {
   code: string;
@@ -14,6 +21,8 @@ export interface CodeIssuance {
   expiresAt: Date;
   /** Set for a code issued to a signed-in caller: it verifies only for the same owner. */
   owner?: CodeOwner;
+  /** Absent: `public` (rows written before purposes existed are public). */
+  purpose?: CodePurpose;
 }
 
 /**
@@ -59,18 +68,22 @@ export abstract class CodeTable {
   abstract commitOwned(issuance: CodeIssuance & { owner: CodeOwner }, maxOutstanding: number, now: Date): Promise<CodeIssuance[]>;
   /** Marks this issuance's row revoked (no-op for another issuance, or no row). */
   abstract revoke(issuance: Pick<CodeIssuance, 'code' | 'issuedAt'>, now: Date): Promise<void>;
-  /** Revokes every outstanding code of the owner; returns how many were outstanding. */
+  /** Revokes every outstanding code of the owner, of every purpose; returns how many were outstanding. */
   abstract revokeOwned(owner: CodeOwner, now: Date): Promise<number>;
   /** Deletes the row only when it belongs to this issuance. */
   abstract expire(issuance: CodeIssuance): Promise<ExpiryOutcome>;
   /**
    * Atomically marks a live code used. Exactly one of several concurrent callers gets `consumed`;
    * unknown, expired, used and revoked codes never are, and neither is a bound code for anyone but
-   * its owner (`caller` undefined: anonymous). See ConsumeOutcome for the rest.
+   * its owner (`caller` undefined: anonymous), nor a code of another purpose (a wrong guess here).
+   * See ConsumeOutcome for the rest.
    */
-  abstract consume(code: string, now: Date, caller?: CodeOwner): Promise<ConsumeOutcome>;
-  /** The owner's outstanding bound codes that have not expired (the ones a wrong guess of theirs is checked against). */
-  abstract outstanding(owner: CodeOwner, now: Date): Promise<CodeIssuance[]>;
+  abstract consume(code: string, now: Date, caller?: CodeOwner, purpose?: CodePurpose): Promise<ConsumeOutcome>;
+  /**
+   * The owner's outstanding bound codes of `purpose` (default `public`) that have not expired (the
+   * ones a wrong guess of theirs at that purpose is checked against).
+   */
+  abstract outstanding(owner: CodeOwner, now: Date, purpose?: CodePurpose): Promise<CodeIssuance[]>;
   /** Whether `consume` would succeed now for an anonymous caller, without consuming (probes and benches). */
   abstract isLive(code: string, now: Date): Promise<boolean>;
   /**

@@ -2,11 +2,11 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { NumberApi } from '../number-api/number-api.js';
 import { CodeQueue, type CodeMessage } from '../queue/code-queue.js';
-import { CodeTable, type CodeIssuance, type CodeOwner } from '../code-table/code-table.js';
+import { CodeTable, type CodeIssuance, type CodeOwner, type CodePurpose } from '../code-table/code-table.js';
 import { describeStorageFailure } from '../azure/storage-failure.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { enforceRoutePolicy } from '../auth/guard/route-policy.js';
-import { formatCode } from './code-generator.js';
+import { formatCode, formatStepUpCode } from './code-generator.js';
 import { CodesConfig } from './codes.config.js';
 import { ownerOf } from './code-owner.js';
 
@@ -31,6 +31,11 @@ export type CodesPolicy = Pick<CodesConfig, 'getcodeAuth' | 'ttlSeconds' | 'maxO
  * The code is returned only when every write succeeded. If a later write fails, the row is revoked
  * (best effort) before the error answer; if even that fails, the row still dies at its own
  * expiresAt, and a bound row that never reached its owner's list never verifies at all.
+ *
+ * A `step-up` code (a second factor, sent out of band by its caller) goes through the same steps
+ * with three differences: it is always bound to its owner, its row and queue message say its
+ * purpose, and it has its own format (digits, see formatStepUpCode) and its own outstanding list of
+ * one, so a new one replaces the last step-up code and leaves the owner's getcode codes alone.
  */
 @Injectable()
 export class CodesService {
@@ -46,13 +51,25 @@ export class CodesService {
 
   async issue(caller: AuthUser | undefined): Promise<IssuedCode> {
     enforceRoutePolicy(this.policy.getcodeAuth, caller);
-    const owner = ownerOf(caller);
+    return this.issueFor(ownerOf(caller), 'public');
+  }
+
+  /**
+   * A step-up code for its owner. GETCODE_AUTH does not apply: who may ask is the step-up room's
+   * rule (a signed-in session), and the code goes only to the owner's verified destination.
+   */
+  async issueStepUp(owner: CodeOwner): Promise<IssuedCode> {
+    return this.issueFor(owner, 'step-up');
+  }
+
+  private async issueFor(owner: CodeOwner | undefined, purpose: CodePurpose): Promise<IssuedCode> {
     const value = await this.numbers.getNumber();
-    const issuance = await this.store(value, owner);
+    const issuance = await this.store(value, owner, purpose);
     const issued: IssuedCode = { code: issuance.code, timestamp: issuance.issuedAt.toISOString() };
     try {
-      await this.queue.send(issued);
-      if (issuance.owner) await this.table.commitOwned({ ...issuance, owner: issuance.owner }, this.policy.maxOutstanding, this.clock.date());
+      await this.queue.send(purpose === 'public' ? issued : { ...issued, purpose });
+      const maxOutstanding = purpose === 'public' ? this.policy.maxOutstanding : 1;
+      if (issuance.owner) await this.table.commitOwned({ ...issuance, owner: issuance.owner }, maxOutstanding, this.clock.date());
     } catch (error) {
       await this.table.revoke(issuance, this.clock.date()).catch((revokeError: unknown) => {
         // Not verifiable past its expiresAt anyway (the table checks it on every verify).
@@ -63,14 +80,20 @@ export class CodesService {
     return issued;
   }
 
-  private async store(value: number, owner: CodeOwner | undefined): Promise<CodeIssuance> {
+  /** Revokes an issued code its caller could not use (a step-up code whose delivery failed). */
+  async revoke(issued: IssuedCode): Promise<void> {
+    await this.table.revoke({ code: issued.code, issuedAt: new Date(issued.timestamp) }, this.clock.date());
+  }
+
+  private async store(value: number, owner: CodeOwner | undefined, purpose: CodePurpose): Promise<CodeIssuance> {
     for (let draw = 0; draw < MAX_DRAWS; draw++) {
       const issuedAt = this.clock.date();
       const issuance: CodeIssuance = {
-        code: formatCode(value),
+        code: purpose === 'step-up' ? formatStepUpCode(value) : formatCode(value),
         issuedAt,
         expiresAt: new Date(issuedAt.getTime() + this.policy.ttlSeconds * 1000),
         ...(owner ? { owner } : {}),
+        ...(purpose === 'public' ? {} : { purpose }),
       };
       if ((await this.table.insertIssued(issuance, issuedAt)) === 'stored') return issuance;
     }

@@ -70,7 +70,11 @@ describe('jsonLogDestination: batched info lines, warn and above at once', () =>
     const destination = jsonLogDestination(flushMs, file);
     await new Promise((resolve) => destination.once('ready', resolve));
     const logger = pino({ hooks: { logMethod: flushAtOrAbove(destination, pino.levels.values.warn!) } }, destination);
-    const lines = () => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { msg: string }).msg);
+    // Only whole lines: a read can land while the destination is part-way through a write.
+    const lines = () => {
+      const text = readFileSync(file, 'utf8');
+      return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { msg: string }).msg);
+    };
     return { logger, destination, lines, close: () => stopBatching(destination) };
   }
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -12,7 +12,10 @@ import { InvalidVerifyRequestError } from '../verification/verification.errors.j
 import { verifyCodeRequestSchema } from '../verification/verification.schemas.js';
 import { VerificationService } from '../verification/verification.service.js';
 import { verifierOf } from '../verification/verifier.js';
-import { profilePage, renderHomePage, twoStepErrorPage, viewerOf } from './home.pages.js';
+import { accountPage, profilePage, renderHomePage, twoStepErrorPage, viewerOf } from './home.pages.js';
+import { RequireSecondFactor } from '../auth/step-up/require-second-factor.js';
+import { DeliveryService } from '../delivery/delivery.service.js';
+import { destinationOf, maskDestination } from '../delivery/destination.js';
 
 /**
  * The home page with its two-step panel (the same issuance, body rules and check as the API, as
@@ -27,6 +30,7 @@ export class HomeController {
   constructor(
     private readonly codes: CodesService,
     private readonly verification: VerificationService,
+    private readonly delivery: DeliveryService,
   ) {}
 
   @Public()
@@ -76,5 +80,17 @@ export class HomeController {
   @HtmlPage()
   profile(@CurrentUser() user: AuthUser): string {
     return profilePage(user);
+  }
+
+  /**
+   * The first page that needs a second factor: who is signed in, where codes go (masked) and when
+   * the second factor was done. Without a fresh one the browser is sent to /auth/second-factor.
+   */
+  @RequireSecondFactor()
+  @Get('account')
+  @HtmlPage()
+  account(@CurrentUser() user: AuthUser): string {
+    const destination = destinationOf(user.contacts, this.delivery.reaches);
+    return accountPage(user, destination && maskDestination(destination));
   }
 }

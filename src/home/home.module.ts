@@ -5,11 +5,12 @@ import { CodesModule } from '../codes/codes.module.js';
 import { runtimeConfigSection } from '../config/runtime.config.js';
 import { VerificationModule } from '../verification/verification.module.js';
 import { HomeController } from './home.controller.js';
+import { DeliveryModule } from '../delivery/delivery.module.js';
 import { setSignIn } from './home.pages.js';
 
-/** The home page, its two-step panel and the profile page. */
+/** The home page, its two-step panel, the profile page and the account page (which needs a second factor). */
 @Module({
-  imports: [authConfigSection.forFeature(), runtimeConfigSection.forFeature(), CodesModule, VerificationModule],
+  imports: [authConfigSection.forFeature(), runtimeConfigSection.forFeature(), CodesModule, VerificationModule, DeliveryModule],
   controllers: [HomeController],
 })
 export class HomeModule implements NestModule {

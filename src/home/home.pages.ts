@@ -64,6 +64,23 @@ ${logoutForm('/auth/logout')}`,
   );
 }
 
+/** The account page: behind a second factor. */
+export function accountPage(user: AuthUser, destination: string | undefined): string {
+  const assurance = user.assurance;
+  const at = assurance?.secondFactorAt ?? (assurance?.authTime !== undefined ? assurance.authTime * 1000 : undefined);
+  const how = assurance?.secondFactorAt !== undefined ? 'a code sent to you' : 'your identity provider';
+  return page(
+    'Your account',
+    html`<h1>Your account</h1>
+<p id="account-name">${user.name}</p>
+<dl><dt>Subject</dt><dd id="account-subject">${user.sub}</dd>
+<dt>Codes go to</dt><dd id="account-destination">${destination ?? 'nowhere: your identity provider has not verified a destination'}</dd>
+<dt>Second factor</dt><dd id="account-second-factor">${at !== undefined ? html`<time datetime="${new Date(at).toISOString()}">${new Date(at).toISOString().replace('T', ' ').slice(0, 19)} UTC</time>, by ${how}` : 'not done'}</dd></dl>
+<p><a href="/">Home</a> · <a href="/profile">Profile</a></p>
+${logoutForm('/auth/logout')}`,
+  );
+}
+
 /** Logout changes state: a POST from this page (checked same-origin), never a link another site could follow. */
 function logoutForm(action: string): Html {
   return html`<form method="post" action="${action}"><button id="logout" type="submit">Log out</button></form>`;

@@ -9,9 +9,13 @@ import { RedisModule } from '../redis/redis.module.js';
 import { VerificationController } from './verification.controller.js';
 import { VerificationService } from './verification.service.js';
 import { Clock, ClockModule } from '../common/clock.js';
+import { SecondFactorCodes } from '../auth/step-up/second-factor-codes.js';
+import { CodesModule } from '../codes/codes.module.js';
+import { codesConfigSection } from '../codes/codes.config.js';
+import { LifecycleSecondFactorCodes } from './second-factor-codes.service.js';
 
 @Module({
-  imports: [verificationConfigSection.forFeature(), codeTableConfigSection.forFeature(), ClockModule, CodeTableModule, RedisModule],
+  imports: [verificationConfigSection.forFeature(), codeTableConfigSection.forFeature(), codesConfigSection.forFeature(), ClockModule, CodeTableModule, RedisModule, CodesModule],
   controllers: [VerificationController],
   providers: [
     {
@@ -20,7 +24,9 @@ import { Clock, ClockModule } from '../common/clock.js';
       useFactory: (config: VerificationConfig, table: CodeTableConfig, redis: RedisConnection, clock: Clock) => createAttemptBudget(config, table, redis, clock),
     },
     VerificationService,
+    // For StepUpModule (auth/step-up), which may not import this floor itself.
+    { provide: SecondFactorCodes, useClass: LifecycleSecondFactorCodes },
   ],
-  exports: [VerificationService],
+  exports: [VerificationService, SecondFactorCodes],
 })
 export class VerificationModule {}

@@ -1,4 +1,4 @@
-import { CodeTable, sameOwner, type CodeIssuance, type CodeOwner, type ConsumeOutcome } from '../code-table/code-table.js';
+import { CodeTable, sameOwner, type CodeIssuance, type CodeOwner, type CodePurpose, type ConsumeOutcome } from '../code-table/code-table.js';
 import { CodeTableUnavailableError } from '../code-table/code-table.errors.js';
 import { clockOf } from '../../test/support/clock.js';
 import { MemoryAttemptBudget } from './memory-attempt-budget.js';
@@ -16,24 +16,24 @@ class MemoryTable extends CodeTable {
   readonly rows = new Map<string, Row>();
   readonly revoked: string[] = [];
   failNext = false;
-  add(code: string, owner: CodeOwner | undefined, now: Date): void {
-    this.rows.set(code, { code, issuedAt: now, expiresAt: new Date(now.getTime() + 600_000), ...(owner ? { owner } : {}), state: 'valid' });
+  add(code: string, owner: CodeOwner | undefined, now: Date, purpose: CodePurpose = 'public'): void {
+    this.rows.set(code, { code, issuedAt: now, expiresAt: new Date(now.getTime() + 600_000), ...(owner ? { owner } : {}), purpose, state: 'valid' });
   }
-  async consume(code: string, now: Date, caller?: CodeOwner): Promise<ConsumeOutcome> {
+  async consume(code: string, now: Date, caller?: CodeOwner, purpose: CodePurpose = 'public'): Promise<ConsumeOutcome> {
     if (this.failNext) {
       this.failNext = false;
       throw new CodeTableUnavailableError('HTTP 503');
     }
     const row = this.rows.get(code);
-    if (!row) return 'no-match';
+    if (!row || row.purpose !== purpose) return 'no-match';
     const own = row.owner !== undefined && caller !== undefined && sameOwner(row.owner, caller);
     if (row.owner && !own) return 'no-match';
     if (row.state !== 'valid' || row.expiresAt <= now) return own ? 'own-spent' : 'no-match';
     row.state = 'used';
     return 'consumed';
   }
-  async outstanding(owner: CodeOwner, now: Date): Promise<CodeIssuance[]> {
-    return [...this.rows.values()].filter((r) => r.owner && sameOwner(r.owner, owner) && r.state === 'valid' && r.expiresAt > now);
+  async outstanding(owner: CodeOwner, now: Date, purpose?: CodePurpose): Promise<CodeIssuance[]> {
+    return [...this.rows.values()].filter((r) => r.owner && sameOwner(r.owner, owner) && r.state === 'valid' && r.expiresAt > now && (!purpose || r.purpose === purpose));
   }
   async revoke(issuance: Pick<CodeIssuance, 'code'>): Promise<void> {
     const row = this.rows.get(issuance.code);
@@ -121,5 +121,19 @@ describe('VerificationService budgets', () => {
     for (let i = 0; i < 3; i++) expect(await service().verify('bob-1-bob', as(alice))).toBe(false);
     await expect(service().verify('bob-1-bob', as(alice))).rejects.toBeInstanceOf(TooManyAttemptsError);
     expect(await service().verify('bob-1-bob', as(bob))).toBe(true);
+  });
+
+  it('a step-up check spends the checks of the subject’s step-up codes only, and says when a code ran out of them (the page: send a new one)', async () => {
+    table.add('own-1-own', alice, new Date(now));
+    table.add('12345678', alice, new Date(now), 'step-up');
+    const roomy = service({ maxAttempts: 100, attemptWindowMs: 600_000, maxChecksPerCode: 5 });
+    for (let i = 0; i < 4; i++) expect(await roomy.check('00000000', alice, 'step-up')).toEqual({ outcome: 'no-match', outOfChecks: 0 });
+    expect(await roomy.check('00000000', alice, 'step-up')).toEqual({ outcome: 'no-match', outOfChecks: 1 });
+    expect(table.revoked).toEqual(['12345678']);
+    // The right code, now revoked: its owner's replay, with the code out of checks.
+    expect(await roomy.check('12345678', alice, 'step-up')).toMatchObject({ outcome: 'own-spent' });
+    // The getcode code kept all its checks, and a code of the other purpose never verifies here.
+    expect(await roomy.check('own-1-own', alice, 'step-up')).toMatchObject({ outcome: 'no-match' });
+    expect(await roomy.verify('own-1-own', as(alice))).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { VerificationConfig } from './verification.config.js';
-import { CodeTable, type CodeIssuance, type CodeOwner, type ConsumeOutcome } from '../code-table/code-table.js';
+import { CodeTable, type CodeIssuance, type CodeOwner, type CodePurpose, type ConsumeOutcome } from '../code-table/code-table.js';
 import { TooManyAttemptsError } from './verification.errors.js';
 import { AttemptBudget, type Reservation } from './attempt-budget.js';
 
@@ -12,6 +12,12 @@ export interface Verifier {
 }
 
 export type AttemptLimits = Pick<VerificationConfig, 'maxAttempts' | 'attemptWindowMs' | 'maxChecksPerCode'>;
+
+/** What one attempt did: the table's answer, and how many of the subject's codes it found or left out of checks (now revoked). */
+export interface AttemptResult {
+  outcome: ConsumeOutcome;
+  outOfChecks: number;
+}
 
 /** One budget a verify took: the key and what reserve() answered. */
 interface Taken {
@@ -51,34 +57,48 @@ export class VerificationService {
   ) {}
 
   /**
-   * POST /api/v1/verifycode and the panel: true exactly once for a live code the caller may use.
-   * Throws TooManyAttemptsError (429 + Retry-After) while a signed-in caller's budget is spent.
+   * POST /api/v1/verifycode and the panel (`public`), the step-up page (`step-up`): true exactly once
+   * for a live code of that purpose the caller may use. Throws TooManyAttemptsError (429 +
+   * Retry-After) while a signed-in caller's budget is spent.
    */
-  async verify(code: string, verifier: Verifier): Promise<boolean> {
+  async verify(code: string, verifier: Verifier, purpose: CodePurpose = 'public'): Promise<boolean> {
+    if (!verifier.owner) return (await this.table.consume(code.trim(), this.clock.date(), undefined, purpose)) === 'consumed';
+    return (await this.check(code, verifier.owner, purpose)).outcome === 'consumed';
+  }
+
+  /**
+   * A signed-in subject's check of a code of `purpose`, under its budgets (see attempt), with the
+   * outcome in full: the step-up page tells a code out of checks ("send a new one") from a wrong one.
+   */
+  async check(code: string, owner: CodeOwner, purpose: CodePurpose): Promise<AttemptResult> {
     const now = this.clock.date();
-    if (!verifier.owner) return (await this.table.consume(code.trim(), now)) === 'consumed';
-    return (await this.attempt(verifier.owner, now, () => this.table.consume(code.trim(), now, verifier.owner))) === 'consumed';
+    return this.attempt(owner, now, () => this.table.consume(code.trim(), now, owner, purpose), purpose);
   }
 
   /**
    * Runs one check of a signed-in subject under its budgets: the subject's attempt and one check of
-   * each of its outstanding codes are reserved first (TooManyAttemptsError when the subject's are
-   * spent; a code out of checks is revoked before `evaluate` runs, so it can no longer verify).
-   * `evaluate` then looks at the code; `no-match` is a wrong guess and keeps its reservations,
-   * anything else gives them back.
+   * each of its outstanding codes of `purpose` are reserved first (TooManyAttemptsError when the
+   * subject's are spent; a code out of checks is revoked before `evaluate` runs, so it can no longer
+   * verify). `evaluate` then looks at the code; `no-match` is a wrong guess and keeps its
+   * reservations, anything else gives them back. `outOfChecks`: how many of the subject's codes
+   * this attempt found, or left, out of checks (and revoked), so a page can say "send a new code".
    */
-  async attempt(owner: CodeOwner, now: Date, evaluate: () => Promise<ConsumeOutcome>): Promise<ConsumeOutcome> {
+  async attempt(owner: CodeOwner, now: Date, evaluate: () => Promise<ConsumeOutcome>, purpose: CodePurpose = 'public'): Promise<AttemptResult> {
     const subject: Taken = { key: subjectKey(owner), reservation: await this.budget.reserve(subjectKey(owner), this.limits.maxAttempts, this.limits.attemptWindowMs, now) };
     if (!subject.reservation.granted) throw new TooManyAttemptsError(retryAfter(subject.reservation.windowEndsAt, now));
     const taken: Taken[] = [subject];
     let outcome: ConsumeOutcome;
+    let outOfChecks = 0;
     try {
-      for (const issuance of await this.table.outstanding(owner, now)) {
+      for (const issuance of await this.table.outstanding(owner, now, purpose)) {
         const key = checksKey(issuance);
         const reservation = await this.budget.reserve(key, this.limits.maxChecksPerCode, issuance.expiresAt.getTime() - now.getTime(), now);
         taken.push({ key, reservation, issuance });
         // Out of checks: revoked before this guess is looked at, so it can never be the one that verifies.
-        if (!reservation.granted) await this.table.revoke(issuance, now);
+        if (!reservation.granted) {
+          await this.table.revoke(issuance, now);
+          outOfChecks++;
+        }
       }
       outcome = await evaluate();
     } catch (error) {
@@ -87,17 +107,20 @@ export class VerificationService {
     }
     if (outcome !== 'no-match') {
       await this.giveBack(taken, now);
-      return outcome;
+      return { outcome, outOfChecks };
     }
     // A wrong guess keeps its place in every budget it took; the ones it filled take effect now.
     for (const { reservation, issuance } of taken) {
-      if (issuance && reservation.granted && reservation.taken >= this.limits.maxChecksPerCode) await this.table.revoke(issuance, now);
+      if (issuance && reservation.granted && reservation.taken >= this.limits.maxChecksPerCode) {
+        await this.table.revoke(issuance, now);
+        outOfChecks++;
+      }
     }
     if (subject.reservation.taken >= this.limits.maxAttempts) {
       const revoked = await this.table.revokeOwned(owner, now);
       this.logger.warn(`Attempt budget spent (${this.limits.maxAttempts} wrong codes): the subject is locked until the window ends; ${revoked} outstanding code(s) of the subject revoked`);
     }
-    return outcome;
+    return { outcome, outOfChecks };
   }
 
   private async giveBack(taken: Taken[], now: Date): Promise<void> {

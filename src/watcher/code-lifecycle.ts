@@ -41,7 +41,10 @@ export class CodeLifecycle {
     if (message.phase === 'activate') {
       const expiresAt = new Date(message.issuedAt.getTime() + this.ttlSeconds * 1000);
       if (expiresAt.getTime() <= now.getTime()) return { outcome: 'expired-on-arrival' };
-      const issuance = { code: message.code, issuedAt: message.issuedAt, expiresAt };
+      // A step-up code's purpose travels in the message: a row the watcher has to make for it (its own
+      // row lost) is a step-up row without an owner, which verifies for nobody.
+      const purpose = message.extra.purpose === 'step-up' ? ('step-up' as const) : undefined;
+      const issuance = { code: message.code, issuedAt: message.issuedAt, expiresAt, ...(purpose ? { purpose } : {}) };
       const outcome = await this.table.activate(issuance, now);
       if (outcome === 'superseded') return { outcome };
       return { outcome, expiry: { message: { ...issuance, extra: message.extra }, delaySeconds: secondsUntil(expiresAt, now) } };

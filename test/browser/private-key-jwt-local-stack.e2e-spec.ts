@@ -50,6 +50,8 @@ describeWithChromium('browser: the local stack with AUTH_CLIENT_AUTH=private_key
       AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
       THIRD_PARTY_API_ENDPOINT: numbers.url,
       SECRET_THIRD_PARTY_API_KEY: numbers.validKey,
+      // Of the stack, only the dev IdP and the API run here: no MailDev for step-up codes.
+      CODE_DELIVERY: 'response',
     };
     env = Object.fromEntries(
       Object.entries({ ...localStackEnvironment(developer, join(dir, 'oidc-client-key.json')), LOG_FORMAT: 'json', LOG_LEVEL: 'debug' }).filter((e): e is [string, string] => e[1] !== undefined),

@@ -318,8 +318,8 @@ describe('deploy/azure/provision.sh --dry-run', () => {
         { role: 'Key Vault Secrets User', scope: 'key-vault-id/secrets/third-party-api-key' },
       ]),
     );
-    // Nothing broader than one queue, table, secret or the registry.
-    for (const a of assignments) expect(a.scope).toMatch(/\/(queues|tables|secrets)\/[\w-]+$|^registry-id$/);
+    // Nothing broader than one queue, table, secret, Communication Services resource or the registry.
+    for (const a of assignments) expect(a.scope).toMatch(/\/(queues|tables|secrets|communicationServices)\/[\w-]+$|^registry-id$/);
   });
 
   it.each([
@@ -356,6 +356,28 @@ describe('deploy/azure/provision.sh --dry-run', () => {
     // Only the API uses Redis.
     const watcher = envVarsOf(words(commands().find((c) => c.startsWith('+ az containerapp create --name codes-watcher '))!), ['--env-vars']);
     expect(Object.keys(watcher).filter((n) => n.startsWith('REDIS_') || n === 'THROTTLE_STORE')).toEqual([]);
+  });
+
+  it('creates Communication Services with an Azure-managed Email domain, gives the identity its role on that one resource, and points the API at it (acs-email, no connection string)', () => {
+    const puts = commands().filter((c) => c.startsWith('+ az rest --method put') && c.includes('/Microsoft.Communication/')).map((c) => words(c));
+    const url = (argv: string[]) => argv[argv.indexOf('--url') + 1]!;
+    const body = (argv: string[]) => JSON.parse(argv[argv.indexOf('--body') + 1]!) as { location: string; properties: Record<string, unknown> };
+    expect(puts.map((w) => new URL(url(w)).pathname.split('/Microsoft.Communication/')[1])).toEqual([
+      'emailServices/codes-email',
+      'emailServices/codes-email/domains/AzureManagedDomain',
+      'communicationServices/codes-acs',
+    ]);
+    expect(body(puts[1]!).properties).toMatchObject({ domainManagement: 'AzureManaged' });
+    expect(body(puts[2]!).properties.linkedDomains).toEqual([new URL(url(puts[1]!)).pathname]);
+    const role = commands()
+      .filter((c) => c.includes('az role assignment create'))
+      .map((c) => words(c))
+      .find((w) => w[w.indexOf('--role') + 1] === 'Communication and Email Service Owner')!;
+    expect(role[role.indexOf('--scope') + 1]).toMatch(/\/providers\/Microsoft\.Communication\/communicationServices\/codes-acs$/);
+    expect(role[role.indexOf('--assignee-object-id') + 1]).toBe('identity-principal-id');
+    const api = envVarsOf(words(commands().find((c) => c.startsWith('+ az containerapp create --name codes-api '))!), ['--env-vars']);
+    expect(api).toMatchObject({ CODE_DELIVERY: 'acs-email', ACS_ENDPOINT: 'https://acs-host', MAIL_FROM: 'DoNotReply@mail-from-domain' });
+    expect(Object.keys(api).some((n) => /CONNECTION_STRING|ACCESS_KEY/.test(n))).toBe(false);
   });
 
   it('--dry-run shows the client key or the federated credential, and no command runs', () => {

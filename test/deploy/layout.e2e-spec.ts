@@ -163,6 +163,7 @@ const FLOORS: Readonly<Record<string, number>> = {
   verification: 4,
   auth: 3,
   'number-api': 2,
+  delivery: 2,
   queue: 2,
   'code-table': 2,
   secrets: 2,

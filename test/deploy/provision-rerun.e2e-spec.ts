@@ -56,8 +56,10 @@ describe('deploy/azure/provision.sh is re-runnable', () => {
     expect(updates.filter((c) => c.includes('--set-env-vars NODE_ENV=production'))).toHaveLength(3);
     // Idempotent creates (group, account, identity, role assignments, ARM PUTs) are simply repeated.
     expect(calls.some((c) => c.startsWith('az group create'))).toBe(true);
-    // 2 queues + 2 tables + Managed Redis (cluster, database, the identity's access policy assignment).
-    expect(calls.filter((c) => c.startsWith('az rest --method put'))).toHaveLength(7);
+    // 2 queues + 2 tables + Managed Redis (cluster, database, the identity's access policy assignment)
+    // + Communication Services (Email service, its Azure-managed domain, the resource that links it).
+    expect(calls.filter((c) => c.startsWith('az rest --method put'))).toHaveLength(10);
+    expect(calls.filter((c) => c.startsWith('az rest --method put') && c.includes('/Microsoft.Communication/'))).toHaveLength(3);
     expect(calls.filter((c) => c.startsWith('az rest --method put') && c.includes('/redisEnterprise/'))).toHaveLength(3);
   });
 

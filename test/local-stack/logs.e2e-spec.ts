@@ -1,14 +1,14 @@
-import { localStackParts } from '../../src/dev/local-stack/local-stack.parts.js';
+import { LOCAL_STACK_PORTS, localStackParts } from '../../src/dev/local-stack/local-stack.parts.js';
 import { readableLogLines } from '../../src/dev/local-stack/readable-log-lines.js';
 import { Supervisor } from '../../src/dev/local-stack/supervisor.js';
 import { spawnEntry } from '../support/processes.js';
 
 describe('npm start (the local stack) shows readable logs', () => {
   it("shows a part's JSON log lines readably, prefixed by the part's name (the real number API stand-in)", async () => {
-    const numberApi = localStackParts({}).find((p) => p.name === 'number-api')!;
+    const numberApi = localStackParts({}, { ports: { ...LOCAL_STACK_PORTS, numberApi: 0 } }).find((p) => p.name === 'number-api')!;
     const shown: string[] = [];
     const supervisor = new Supervisor(
-      { PATH: process.env.PATH, NUMBER_API_PORT: '0', SECRETS_PROVIDER: 'local', SECRET_THIRD_PARTY_API_KEY: 'k', LOG_FORMAT: 'json' },
+      { PATH: process.env.PATH, SECRETS_PROVIDER: 'local', SECRET_THIRD_PARTY_API_KEY: 'k', LOG_FORMAT: 'json' },
       (line) => shown.push(line),
       readableLogLines('pretty', false),
     );

@@ -11,6 +11,7 @@ import { CodesModule } from '../../codes/codes.module.js';
 import { VerificationModule } from '../../verification/verification.module.js';
 import { HomeModule } from '../../home/home.module.js';
 import { TiniAppModule } from '../../tiniapp/tiniapp.module.js';
+import { StepUpModule } from '../../auth/step-up/step-up.module.js';
 import { ProductPageModule } from '../../product-page/product-page.module.js';
 
 /** The API process: the modules it runs. The Tini App routes and the product page exist only when configured (otherwise they answer 404). */
@@ -26,6 +27,7 @@ import { ProductPageModule } from '../../product-page/product-page.module.js';
     AuthModule,
     CodesModule,
     VerificationModule,
+    StepUpModule.withCodes(VerificationModule),
     HomeModule,
     TiniAppModule.whenConfigured(),
     ProductPageModule.whenConfigured(),

@@ -9,7 +9,8 @@ import type { SessionsService } from '../sessions/sessions.service.js';
 import { forwardAuthConfigSection } from './forward-auth.config.js';
 import { InvalidForwardAuthRequestError, NoAllowedRoleError, SecondFactorRequiredError } from './forward-auth.errors.js';
 import { ForwardAuthService, headerValue } from './forward-auth.service.js';
-import { StoredSecondFactorStatus } from './second-factor-status.js';
+import { StepUpSecondFactorStatus } from '../step-up/step-up-second-factor-status.js';
+import type { StepUpConfig } from '../step-up/step-up.config.js';
 
 const session = (over: Partial<StoredSession> = {}): StoredSession =>
   ({ id: 's', sub: 'u-1', name: 'Zoë', email: 'zoe@example.com', roles: ['user'], claims: { preferred_username: 'zoë' }, accessToken: 'at', ...over }) as StoredSession;
@@ -21,7 +22,7 @@ function service(found: StoredSession | undefined, audiences = 'details-api') {
   const reads: string[] = [];
   const sessions = { fromCookie: async (v: string) => (reads.push(v), found) } as unknown as SessionsService;
   const tokens = { tokenFor: async (_u: unknown, audience: string) => `token-for-${audience}` } as unknown as ExchangedTokens;
-  const steps = new StoredSecondFactorStatus({ publicBaseUrl: 'https://app.example.com' } as RuntimeConfig, clock);
+  const steps = new StepUpSecondFactorStatus({ maxAgeSeconds: 900, acrValues: ['gold'] } as unknown as StepUpConfig, { publicBaseUrl: 'https://app.example.com' } as RuntimeConfig, clock);
   return { reads, clock, forwardAuth: new ForwardAuthService(r.value, sessions, {} as BearerTokenValidator, { roles: () => [] } as unknown as RoleMapper, tokens, steps) };
 }
 
@@ -54,8 +55,14 @@ describe('ForwardAuthService', () => {
     const refusal = await forwardAuth.verify({ ...base, secondFactor: true }).catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(SecondFactorRequiredError);
     expect((refusal as SecondFactorRequiredError).stepUpUrl).toBe('https://app.example.com/auth/second-factor?returnTo=https%3A%2F%2Fsvc.example.com%2Fa%3Fb%3D1');
-    const fresh = service(session({ secondFactorAt: clock.now() } as Partial<StoredSession>));
+    // What /auth/second-factor records (otp in amr, the time), within STEP_UP_MAX_AGE_SECONDS.
+    const fresh = service(session({ amr: ['pwd', 'otp'], secondFactorAt: clock.now() }));
     await expect(fresh.forwardAuth.verify({ ...base, secondFactor: true })).resolves.toHaveProperty('X-Auth-Request-User', 'u-1');
+    const stale = service(session({ amr: ['pwd', 'otp'], secondFactorAt: clock.now() - 901_000 }));
+    await expect(stale.forwardAuth.verify({ ...base, secondFactor: true })).rejects.toBeInstanceOf(SecondFactorRequiredError);
+    // The same rule as @RequireSecondFactor(): an IdP step-up (STEP_UP_ACR, recent auth_time) counts too.
+    const idp = service(session({ acr: 'gold', amr: ['pwd'], authTime: Math.floor(clock.now() / 1000) - 60 }));
+    await expect(idp.forwardAuth.verify({ ...base, secondFactor: true })).resolves.toHaveProperty('X-Auth-Request-User', 'u-1');
   });
 
   it('audience: the token for it as Authorization', async () => {

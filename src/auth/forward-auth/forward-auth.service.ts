@@ -20,14 +20,10 @@ export const AUTH_REQUEST_HEADERS = {
   preferredUsername: 'X-Auth-Request-Preferred-Username',
 } as const;
 
-/** `amr` values (RFC 8176) that mean a second factor was used. */
-const SECOND_FACTOR_AMR = new Set(['otp', 'mfa', 'hwk', 'swk', 'sms', 'fpt', 'face', 'iris', 'retina', 'vbm']);
-
-/** The caller of a forward-auth subrequest, with what the headers and the second-factor check need. */
+/** The caller of a forward-auth subrequest, with what the headers need. */
 interface Caller {
   user: AuthUser;
   preferredUsername?: string;
-  secondFactorAt?: number;
 }
 
 /**
@@ -74,7 +70,8 @@ export class ForwardAuthService {
     const caller = await this.identify(request);
     const { user } = caller;
     if (request.allowedRoles.length && !request.allowedRoles.some((role) => user.roles.includes(role))) throw new NoAllowedRoleError(request.allowedRoles);
-    if (request.secondFactor && !this.secondFactor.isFresh(caller.secondFactorAt)) {
+    // The same rule and facts as @RequireSecondFactor(): the session's otp + secondFactorAt, or the IdP's step-up (STEP_UP_ACR).
+    if (request.secondFactor && !this.secondFactor.isFresh(user)) {
       throw new SecondFactorRequiredError(this.secondFactor.stepUpUrl(this.returnTarget(request)), this.secondFactor.maxAgeSeconds);
     }
     const headers: Record<string, string> = {
@@ -95,7 +92,6 @@ export class ForwardAuthService {
       return {
         user: authUserFromClaims({ ...claims, sub }, this.roleMapper.roles(claims), 'bearer', { accessToken: m[1]! }),
         preferredUsername: stringClaim(claims.preferred_username),
-        secondFactorAt: tokenSecondFactorAt(claims),
       };
     }
     const session = request.sessionCookie ? await this.sessions.fromCookie(request.sessionCookie) : undefined;
@@ -103,16 +99,8 @@ export class ForwardAuthService {
     return {
       user: sessionUser(session),
       preferredUsername: stringClaim(session.claims.preferred_username),
-      secondFactorAt: this.secondFactor.completedAt(session),
     };
   }
-}
-
-/** A Bearer token's second factor: `amr` naming one (RFC 8176), at `auth_time`. */
-function tokenSecondFactorAt(claims: Record<string, unknown>): number | undefined {
-  const amr = Array.isArray(claims.amr) ? claims.amr : [];
-  if (!amr.some((method) => typeof method === 'string' && SECOND_FACTOR_AMR.has(method))) return undefined;
-  return typeof claims.auth_time === 'number' ? claims.auth_time * 1000 : undefined;
 }
 
 function stringClaim(value: unknown): string | undefined {

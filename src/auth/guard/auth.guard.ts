@@ -10,6 +10,11 @@ import { SessionsConfig } from '../sessions/sessions.config.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { AUTHENTICATED, IDENTIFY_CALLER, IS_PUBLIC, REQUIRED_ROLES, ROUTE_POLICY, type RoutePolicySource } from './auth.decorators.js';
 import { type RoutePolicy, RoutePolicyConfig } from './route-policy.js';
+import { Clock } from '../../common/clock.js';
+import { SECOND_FACTOR, type SecondFactorRequirement } from '../step-up/require-second-factor.js';
+import { secondFactorStatus } from '../step-up/second-factor-policy.js';
+import { StepUpConfig } from '../step-up/step-up.config.js';
+import { SecondFactorRequiredError } from '../step-up/step-up.errors.js';
 
 /**
  * The global guard. With AUTH_PROVIDER=none every route stays open, as in the sample (routes only
@@ -17,8 +22,10 @@ import { type RoutePolicy, RoutePolicyConfig } from './route-policy.js';
  * routes need a session cookie or a Bearer token unless public: @Public(), a configured policy
  * (@AuthPolicy(section, field)) of `none`, or undecorated with AUTH_DEFAULT_POLICY=public. Public
  * routes never look at credentials unless marked @IdentifyCaller(). @Roles() adds 403 for a
- * missing role. Errors go to the exception filter: 401/403 JSON, and on an @HtmlPage() an
- * anonymous browser is sent to log in (NotAuthenticatedError's page redirect).
+ * missing role, and @RequireSecondFactor() a recent second factor (a browser on a page is sent to
+ * /auth/second-factor, other callers get 401 with the RFC 9470 challenge). Errors go to the
+ * exception filter: 401/403 JSON, and on an @HtmlPage() an anonymous browser is sent to log in
+ * (NotAuthenticatedError's page redirect).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -34,6 +41,8 @@ export class AuthGuard implements CanActivate {
     private readonly sessions: SessionsService,
     private readonly bearer: BearerTokenValidator,
     private readonly roleMapper: RoleMapper,
+    private readonly stepUp: StepUpConfig,
+    private readonly clock: Clock,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -71,6 +80,13 @@ export class AuthGuard implements CanActivate {
     req.user = user;
     const missing = roles.find((role) => !user.roles.includes(role));
     if (missing) throw new ForbiddenRoleError(missing);
+    const secondFactor = this.reflector.getAllAndOverride<SecondFactorRequirement | undefined>(SECOND_FACTOR, targets);
+    if (secondFactor) {
+      const maxAge = secondFactor.maxAgeSeconds ?? this.stepUp.maxAgeSeconds;
+      if (!secondFactorStatus(user, maxAge, this.stepUp.acrValues, this.clock.now()).satisfied) {
+        throw new SecondFactorRequiredError(maxAge, this.stepUp.acrValues, user.via === 'session');
+      }
+    }
     return true;
   }
 

@@ -29,6 +29,12 @@ export interface StoredSession {
    * to go and use the winner's tokens. `until` (epoch ms) lets a crashed holder's lock lapse.
    */
   refreshLock?: { owner: string; until: number };
+  /** The ID token's `acr`, `amr` (with `otp` added by this app's second factor) and `auth_time` (epoch s). Optional: older rows lack them. */
+  acr?: string;
+  amr?: string[];
+  authTime?: number;
+  /** When /auth/second-factor last succeeded for this session (epoch ms). */
+  secondFactorAt?: number;
 }
 
 export interface VersionedSession {

@@ -218,3 +218,26 @@ describe('SessionsService refresh across instances (rotating refresh tokens)', (
     expect(await store.get(session.id)).toBeUndefined();
   });
 });
+
+describe('SessionsService.recordSecondFactor', () => {
+  it('stores the login’s acr/amr/auth_time, then on a second factor adds otp and the time under a new id; the old cookie no longer opens it', async () => {
+    let now = T0;
+    const clock = clockOf(() => now);
+    const store = new MemorySessionStore(clock);
+    const idp = new RotatingIdp();
+    const sessions = service(config(), store, idp, clock);
+    const tokens = { ...idp.tokens(), claims: { sub: 'u1', sid: 'sid-1', acr: '1', amr: ['pwd'], auth_time: T0 / 1000, email: 'd@example.test', email_verified: true } };
+    const { session, cookie } = await sessions.create(tokens);
+    expect(session).toMatchObject({ acr: '1', amr: ['pwd'], authTime: T0 / 1000, claims: { email: 'd@example.test', email_verified: true } });
+
+    now += 60_000;
+    const stepped = (await sessions.recordSecondFactor(session.id))!;
+    expect(stepped.session.id).not.toBe(session.id);
+    expect(stepped.session).toMatchObject({ sub: 'u1', amr: ['pwd', 'otp'], secondFactorAt: T0 + 60_000, refreshToken: 'rt-0' });
+    expect(await sessions.fromCookie(cookie)).toBeUndefined();
+    expect((await sessions.fromCookie(stepped.cookie))?.secondFactorAt).toBe(T0 + 60_000);
+    // A second step-up keeps one `otp`.
+    expect((await sessions.recordSecondFactor(stepped.session.id))!.session.amr).toEqual(['pwd', 'otp']);
+    expect(await sessions.recordSecondFactor('gone')).toBeUndefined();
+  });
+});

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { decodeJwt } from 'jose';
 import { Clock } from '../../common/clock.js';
-import { authUserFromClaims } from '../auth-user.js';
+import { assuranceOf, authUserFromClaims } from '../auth-user.js';
 import type { TokenSet } from '../oidc/oidc-client.js';
 import { RoleMapper } from '../oidc/role-mapper.js';
 import { CookieSealers } from './cookie-sealer.js';
@@ -55,6 +55,8 @@ export class SessionsService {
     const user = authUserFromClaims(claims, this.roles.roles(claims), 'session');
     const now = this.clock.now();
     const expiresAt = now + this.config.sessionTtlSeconds * 1000;
+    // How the IdP authenticated the user: the ID token's word, not the access token's.
+    const assurance = assuranceOf(tokens.claims);
     const session: StoredSession = {
       id: randomBytes(32).toString('base64url'),
       sub: user.sub,
@@ -71,6 +73,9 @@ export class SessionsService {
       createdAt: now,
       expiresAt,
       idleExpiresAt: Math.min(now + this.idleMs, expiresAt),
+      ...(assurance.acr ? { acr: assurance.acr } : {}),
+      amr: [...assurance.amr],
+      ...(assurance.authTime !== undefined ? { authTime: assurance.authTime } : {}),
     };
     await this.store.put(session);
     return { session, cookie: (await this.sealers.session()).seal({ s: session.id } satisfies SessionCookie) };
@@ -125,6 +130,28 @@ export class SessionsService {
     return current; // Busy row (others are writing it): the use still counts as live now.
   }
 
+  /**
+   * The second factor is done: the session gets `otp` in its `amr` and the time, under a new id (a
+   * cookie seen before the step-up is worth nothing after it, as at login). The old row is deleted
+   * once the new one is stored; returns the new cookie value.
+   */
+  async recordSecondFactor(id: string): Promise<{ session: StoredSession; cookie: string } | undefined> {
+    const current = await this.get(id);
+    if (!current) return undefined;
+    const { refreshLock: _lock, ...rest } = current;
+    const session: StoredSession = {
+      ...rest,
+      id: randomBytes(32).toString('base64url'),
+      amr: [...new Set([...(current.amr ?? []), 'otp'])],
+      secondFactorAt: this.clock.now(),
+    };
+    await this.store.put(session);
+    this.cache.forget(id);
+    await this.store.delete(id);
+    this.logger.log('Session id rotated after a second factor');
+    return { session, cookie: (await this.sealers.session()).seal({ s: session.id } satisfies SessionCookie) };
+  }
+
   async get(id: string): Promise<StoredSession | undefined> {
     const entry = await this.store.getVersioned(id);
     return entry && sessionDeadline(entry.session) > this.clock.now() ? entry.session : undefined;
@@ -153,7 +180,20 @@ function accessTokenClaims(token: string): Record<string, unknown> {
   }
 }
 
-const PROFILE_CLAIMS = ['sub', 'name', 'given_name', 'family_name', 'preferred_username', 'email', 'tid', 'oid'];
+// The contacts with their `*_verified` flags: a second factor is sent only where the IdP vouched.
+const PROFILE_CLAIMS = [
+  'sub',
+  'name',
+  'given_name',
+  'family_name',
+  'preferred_username',
+  'email',
+  'email_verified',
+  'phone_number',
+  'phone_number_verified',
+  'tid',
+  'oid',
+];
 function pickProfile(claims: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(PROFILE_CLAIMS.filter((k) => claims[k] !== undefined).map((k) => [k, claims[k]]));
 }

@@ -51,7 +51,7 @@ describe('dev IdP login interaction', () => {
     const res = await post(new URLSearchParams({ username: DEMO_USER.username, password: DEMO_USER.password }).toString());
     expect(await res.text()).toBe('finished');
     expect(interactionFinished).toHaveBeenCalledTimes(1);
-    expect(interactionFinished.mock.calls[0]![2]).toEqual({ login: { accountId: DEMO_USER.sub } });
+    expect(interactionFinished.mock.calls[0]![2]).toEqual({ login: { accountId: DEMO_USER.sub, amr: ['pwd'] } });
   });
 
   it.each([

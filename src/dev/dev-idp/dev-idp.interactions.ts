@@ -27,7 +27,7 @@ export async function handleDevIdpInteraction(provider: Provider, users: DevIdpU
       send(res, 200, loginPage(match[1]!, details.params.client_id as string, 'Wrong username or password.'));
       return true;
     }
-    await provider.interactionFinished(req, res, { login: { accountId: user.sub } }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(req, res, { login: { accountId: user.sub, amr: ['pwd'] } }, { mergeWithLastSubmission: false });
     return true;
   }
   return false;

@@ -18,6 +18,11 @@ export interface DevIdpUser {
   givenName: string;
   familyName: string;
   email: string;
+  /** `email_verified` (default true): a second factor is sent only to a verified address. */
+  emailVerified?: boolean;
+  /** `phone_number` (E.164) and `phone_number_verified`, for the SMS channel (scope `phone`). */
+  phoneNumber?: string;
+  phoneNumberVerified?: boolean;
   /** Issued Keycloak-style (`realm_access.roles`) in ID and access tokens. */
   roles: string[];
 }
@@ -125,6 +130,8 @@ export const DEMO_USER: DevIdpUser = {
   givenName: 'Dana',
   familyName: 'Demo',
   email: 'demo@example.test',
+  // Verified, so step-up codes can be sent there (MailDev catches them locally).
+  emailVerified: true,
   roles: ['user', 'codes-reader'],
 };
 
@@ -176,11 +183,12 @@ export async function createDevIdpProvider(options: DevIdpOptions): Promise<{ pr
     },
     cookies: { keys: [createHash('sha256').update(`dev-idp-cookies:${options.issuer}`).digest('base64url')] },
     pkce: { required: () => true },
-    scopes: ['openid', 'profile', 'email', 'offline_access', 'roles'],
+    scopes: ['openid', 'profile', 'email', 'phone', 'offline_access', 'roles'],
     claims: {
       openid: ['sub'],
       profile: ['name', 'given_name', 'family_name', 'preferred_username'],
-      email: ['email'],
+      email: ['email', 'email_verified'],
+      phone: ['phone_number', 'phone_number_verified'],
       roles: ['realm_access'],
     },
     conformIdTokenClaims: false,
@@ -241,7 +249,7 @@ if(!left)go();setTimeout(go,3000);</script></body></html>`;
         if (existing) return existing;
       }
       const grant = new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId! });
-      grant.addOIDCScope('openid profile email offline_access roles');
+      grant.addOIDCScope('openid profile email phone offline_access roles');
       grant.addResourceScope(API_RESOURCE, 'api');
       await grant.save();
       session.grantIdFor(client.clientId, grant.jti);
@@ -267,6 +275,8 @@ if(!left)go();setTimeout(go,3000);</script></body></html>`;
           family_name: user.familyName,
           preferred_username: user.username,
           email: user.email,
+          email_verified: user.emailVerified ?? true,
+          ...(user.phoneNumber ? { phone_number: user.phoneNumber, phone_number_verified: user.phoneNumberVerified ?? true } : {}),
           realm_access: { roles: user.roles },
         }),
       };

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { SignJWT, decodeJwt, importJWK, type JWK, type JWTPayload } from 'jose';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from '../../../src/apps/api/app.factory.js';
-import { DEMO_USER, type DevIdpOptions } from '../../../src/dev/dev-idp/dev-idp.provider.js';
+import { DEMO_USER, type DevIdpOptions, type DevIdpUser } from '../../../src/dev/dev-idp/dev-idp.provider.js';
 import { startDevIdp, type RunningDevIdp } from '../../../src/dev/dev-idp/dev-idp.server.js';
 import { devIdpClientFor } from '../../../src/dev/dev-idp/dev-idp.config.js';
 import { freePort } from '../../support/ports.js';
@@ -162,31 +162,31 @@ export async function logoutContinuation(res: Response): Promise<URL> {
  * Logs in from the app's /auth/login up to (not including) the app's callback. Returns the
  * callback URL the IdP redirected to, so a test can tamper with it or call it.
  */
-export async function loginUntilCallback(browser: HttpBrowser, appUrl: string, returnTo = '/'): Promise<string> {
-  return loginUntilCallbackFrom(browser, appUrl, `${appUrl}/auth/login?returnTo=${encodeURIComponent(returnTo)}`);
+export async function loginUntilCallback(browser: HttpBrowser, appUrl: string, returnTo = '/', user: Pick<DevIdpUser, 'username' | 'password'> = DEMO_USER): Promise<string> {
+  return loginUntilCallbackFrom(browser, appUrl, `${appUrl}/auth/login?returnTo=${encodeURIComponent(returnTo)}`, user);
 }
 
 /** As loginUntilCallback, from any URL that starts a login (`/auth/start?rd=…`, a proxied page). */
-export async function loginUntilCallbackFrom(browser: HttpBrowser, appUrl: string, startUrl: string): Promise<string> {
+export async function loginUntilCallbackFrom(browser: HttpBrowser, appUrl: string, startUrl: string, user: Pick<DevIdpUser, 'username' | 'password'> = DEMO_USER): Promise<string> {
   const appOrigin = new URL(appUrl).origin;
   const isCallback = (u: URL) => u.origin === appOrigin && u.pathname === '/auth/callback';
   let { res, url } = await browser.follow(startUrl, isCallback);
   if (!isCallback(new URL(url))) {
     const html = await res.text();
-    ({ url } = await browserSubmit(browser, url, html, isCallback));
+    ({ url } = await browserSubmit(browser, url, html, isCallback, user));
   }
   return url;
 }
 
-async function browserSubmit(browser: HttpBrowser, pageUrl: string, html: string, stopAt: (u: URL) => boolean) {
+async function browserSubmit(browser: HttpBrowser, pageUrl: string, html: string, stopAt: (u: URL) => boolean, user: Pick<DevIdpUser, 'username' | 'password'>) {
   const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
   if (!action) throw new Error(`expected the login form at ${pageUrl}, got: ${html.slice(0, 300)}`);
-  return browser.follow(new URL(action, pageUrl).href, stopAt, { form: { username: DEMO_USER.username, password: DEMO_USER.password } });
+  return browser.follow(new URL(action, pageUrl).href, stopAt, { form: { username: user.username, password: user.password } });
 }
 
-/** Full login; returns the page the app finally sends the browser to. */
-export async function login(browser: HttpBrowser, appUrl: string, returnTo = '/'): Promise<{ res: Response; url: string }> {
-  const callback = await loginUntilCallback(browser, appUrl, returnTo);
+/** Full login (as `user`, the demo account by default); returns the page the app finally sends the browser to. */
+export async function login(browser: HttpBrowser, appUrl: string, returnTo = '/', user: Pick<DevIdpUser, 'username' | 'password'> = DEMO_USER): Promise<{ res: Response; url: string }> {
+  const callback = await loginUntilCallback(browser, appUrl, returnTo, user);
   return browser.follow(callback, (u) => u.origin === new URL(appUrl).origin && u.pathname !== '/auth/callback');
 }
 
