@@ -5,8 +5,8 @@ import { TableClient } from '@azure/data-tables';
 import { startAzurite } from '../test/support/azurite.js';
 import { freePort } from '../test/support/ports.js';
 import { ENTRY } from './support/entries.js';
-import { startNode, stopNode } from './support/processes.js';
-import { cpuSeconds } from './support/proc.js';
+import { productionNodeEnv, productionNodeFlags, startCommand, stopNode, startNode } from './support/processes.js';
+import { cpuSeconds, peakRssMb } from './support/proc.js';
 import { mean } from './support/http.js';
 
 /**
@@ -20,6 +20,10 @@ import { mean } from './support/http.js';
  * secrets) on one Azurite and number API; rounds alternate A, B, B, A… under the getcode load
  * (autocannon, 32 connections), and each round reports CPU ms per request from /proc. The ratio
  * B/A of CPU per request is the figure to trust; req/s moves with whatever else the machine runs.
+ * Peak RSS (VmHWM) of each is printed at the end.
+ *
+ * Node flags for one side instead of start:prod's (e.g. the semi-space size): the same dist twice,
+ *   BENCH_AB_FLAGS_B='--max-semi-space-size=16' node .build/bench/ab.js dist dist
  */
 const [dirA = '.build/ab-base', dirB = 'dist', secondsArg = '8', roundsArg = '4', path = '/api/v1/getcode'] = process.argv.slice(2);
 const entryIn = (dir: string) => resolve(dir, ENTRY.api.replace(/^dist\//, ''));
@@ -29,9 +33,11 @@ await new QueueClient(azurite.connectionString, 'code-requests').createIfNotExis
 await TableClient.fromConnectionString(azurite.connectionString, 'validcodes', { allowInsecureConnection: true }).createTable();
 const numberPort = await freePort();
 const numberApi = await startNode(ENTRY.numberApi, [], { NUMBER_API_PORT: String(numberPort), SECRET_THIRD_PARTY_API_KEY: 'k' }, /Number API listening/);
-const start = async (dir: string) => {
+const flagsOf = (side: 'A' | 'B') => process.env[`BENCH_AB_FLAGS_${side}`]?.split(/\s+/).filter(Boolean) ?? productionNodeFlags();
+const start = async (dir: string, side: 'A' | 'B') => {
   const port = await freePort();
-  const app = await startNode(entryIn(dir), [], {
+  const app = await startCommand(process.execPath, [...flagsOf(side), entryIn(dir)], {
+    ...productionNodeEnv(),
     PORT: String(port),
     HOST: '127.0.0.1',
     NODE_ENV: 'production',
@@ -42,8 +48,9 @@ const start = async (dir: string) => {
   }, /API listening/);
   return { app, url: `http://127.0.0.1:${port}${path}` };
 };
-const a = await start(dirA);
-const b = await start(dirB);
+const a = await start(dirA, 'A');
+const b = await start(dirB, 'B');
+const peak = { A: 0, B: 0 };
 const results: Record<'A' | 'B', Array<{ cpu: number; rps: number; p99: number }>> = { A: [], B: [] };
 try {
   for (const s of [a, b]) await autocannon({ url: s.url, connections: 32, duration: 3 });
@@ -58,6 +65,8 @@ try {
       console.log(`round ${round} ${name}: ${r.requests.average} req/s, p99 ${r.latency.p99} ms, ${cpu.toFixed(3)} CPU ms/req, ${r.non2xx + r.errors} bad`);
     }
   }
+  peak.A = peakRssMb(a.app.child.pid!);
+  peak.B = peakRssMb(b.app.child.pid!);
 } finally {
   await stopNode(a.app.child);
   await stopNode(b.app.child);
@@ -67,4 +76,4 @@ try {
 const cA = mean(results.A.map((r) => r.cpu));
 const cB = mean(results.B.map((r) => r.cpu));
 const perRound = results.A.map((r, i) => (results.B[i]!.cpu / r.cpu).toFixed(2)).join(', ');
-console.log(`\nA=${dirA} B=${dirB} ${path}: CPU ms/req A ${cA.toFixed(3)}, B ${cB.toFixed(3)}, B/A ${(cB / cA).toFixed(3)} (per round ${perRound}); req/s A ${mean(results.A.map((r) => r.rps)).toFixed(0)}, B ${mean(results.B.map((r) => r.rps)).toFixed(0)}`);
+console.log(`\nA=${dirA} B=${dirB} ${path}: CPU ms/req A ${cA.toFixed(3)}, B ${cB.toFixed(3)}, B/A ${(cB / cA).toFixed(3)} (per round ${perRound}); req/s A ${mean(results.A.map((r) => r.rps)).toFixed(0)}, B ${mean(results.B.map((r) => r.rps)).toFixed(0)}; peak RSS A ${peak.A.toFixed(1)} MB (${flagsOf('A').join(' ')}), B ${peak.B.toFixed(1)} MB (${flagsOf('B').join(' ')})`);

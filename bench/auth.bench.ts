@@ -4,19 +4,20 @@ import type { BenchResult, BenchSection } from './bench-section.js';
 import { applyLayout, layoutNote, serverCpu, startNode, stopNode, type Layout } from './support/processes.js';
 import { QUICK, seconds } from './support/settings.js';
 import { percentile } from './support/http.js';
-import { load as loadPhase, loadFigures, measuredLayouts, signedInAppEnv, startBenchRedis } from './support/signed-in-apps.js';
+import { benchSite, load as loadPhase, loadFigures, measuredLayouts, signedInAppEnv, startBenchIdp, startBenchRedis, startSiteFronts } from './support/signed-in-apps.js';
 import { ENTRY } from './support/entries.js';
 import { startAzurite } from '../test/support/azurite.js';
-import { freePort } from '../test/support/ports.js';
-import { CLIENT_ID, CLIENT_SECRET, HttpBrowser, login, startTestIdp } from '../test/auth/support/oidc-harness.js';
+import { CLIENT_ID, CLIENT_SECRET, HttpBrowser, login } from '../test/auth/support/oidc-harness.js';
+import type { HttpsFront } from '../test/auth/support/https-front.js';
 import { fixed, markdownTable, ratio } from './support/table.js';
 
 const LOGINS = QUICK ? 60 : 200;
 const CONNECTIONS = 16;
 const DURATION_S = seconds(6);
 const WARMUP_S = seconds(2);
-const ROUNDS = 2;
-const COOKIE = 'app_session';
+const ROUNDS = QUICK ? 1 : 2;
+/** The session cookie's name when PUBLIC_BASE_URL is https (production), see sessions.config.ts. */
+const COOKIE = '__Host-app_session';
 type Variant = 'anonymous' | 'table' | 'cached' | 'redis' | 'bearer';
 const NAMES: Variant[] = ['anonymous', 'bearer', 'redis', 'cached', 'table'];
 const LABELS: Record<Variant, string> = {
@@ -104,18 +105,18 @@ async function runLayout(layout: Layout): Promise<LayoutRun> {
   applyLayout(layout);
   const cpu = serverCpu(layout);
   const azurite = await startAzurite();
-  const ports = { table: await freePort(), cached: await freePort(), redis: await freePort() };
-  const urlOf = (port: number) => `http://127.0.0.1:${port}`;
-  const appUrl = urlOf(ports.table);
-  const idp = await startTestIdp([appUrl, urlOf(ports.cached), urlOf(ports.redis)]);
+  const sites = { table: await benchSite(), cached: await benchSite(), redis: await benchSite() };
+  // The load goes to each app's own port; a browser signs in through its HTTPS front (PUBLIC_BASE_URL).
+  const appUrl = sites.table.url;
+  const { issuer, close: closeIdp } = await startBenchIdp(Object.values(sites));
   const procs: ChildProcess[] = [];
+  let fronts: HttpsFront[] = [];
   let redisServer: ChildProcess | undefined;
   try {
-    const appEnv = signedInAppEnv(idp.issuer, azurite.connectionString);
-    const envFor = (port: number, extra: Record<string, string> = {}) => ({ ...appEnv, PORT: String(port), PUBLIC_BASE_URL: urlOf(port), ...extra });
-    procs.push((await startNode(ENTRY.api, [], envFor(ports.table), /API listening/, cpu)).child);
+    const envFor = async (site: (typeof sites)['table'], extra: Record<string, string> = {}) => ({ ...(await signedInAppEnv(issuer, azurite.connectionString, site)), ...extra });
+    procs.push((await startNode(ENTRY.api, [], await envFor(sites.table), /API listening/, cpu)).child);
     // A second instance on the same session table that may reuse a session read for 2 s.
-    procs.push((await startNode(ENTRY.api, [], envFor(ports.cached, { AUTH_SESSION_CACHE_MS: '2000' }), /API listening/, cpu)).child);
+    procs.push((await startNode(ENTRY.api, [], await envFor(sites.cached, { AUTH_SESSION_CACHE_MS: '2000' }), /API listening/, cpu)).child);
 
     // A third on AUTH_SESSION_STORE=redis against a real redis-server, when this build has it.
     let redisSkipped: string | undefined;
@@ -124,14 +125,17 @@ async function runLayout(layout: Layout): Promise<LayoutRun> {
     else {
       redisServer = redis.child;
       try {
-        procs.push((await startNode(ENTRY.api, [], envFor(ports.redis, { AUTH_SESSION_STORE: 'redis', REDIS_URL: redis.url }), /API listening/, cpu)).child);
+        procs.push((await startNode(ENTRY.api, [], await envFor(sites.redis, { AUTH_SESSION_STORE: 'redis', REDIS_URL: redis.url }), /API listening/, cpu)).child);
       } catch (error) {
         const text = String((error as Error).message);
         redisSkipped = /AUTH_SESSION_STORE|REDIS_URL/.test(text) ? 'store not available (this build does not accept AUTH_SESSION_STORE=redis)' : `the app did not start: ${text.split('\n').slice(1, 3).join(' ').slice(0, 200)}`;
       }
     }
 
-    // (1) Login round trips, interleaved with anonymous requests as the in-run reference.
+    fronts = await startSiteFronts(Object.values(sites));
+
+    // (1) Login round trips (through the HTTPS fronts, as a browser signs in), interleaved with
+    // anonymous requests as the in-run reference.
     const loginMs: number[] = [];
     const plainMs: number[] = [];
     let cookie = '';
@@ -143,29 +147,29 @@ async function runLayout(layout: Layout): Promise<LayoutRun> {
 
       const browser = new HttpBrowser();
       const t1 = performance.now();
-      await login(browser, appUrl);
-      const me = await browser.request(`${appUrl}/auth/me`);
+      await login(browser, sites.table.publicUrl);
+      const me = await browser.request(`${sites.table.publicUrl}/auth/me`);
       if (me.status !== 200) throw new Error(`login round trip ended with /auth/me ${me.status}`);
       await me.text();
       loginMs.push(performance.now() - t1);
-      cookie = browser.cookies(appUrl).get(COOKIE)!;
+      cookie = browser.cookies(sites.table.publicUrl).get(COOKIE)!;
       lastBrowser = browser;
     }
     // A real access token from the IdP for the Bearer run (the app never hands tokens out).
-    const accessToken = await idpAccessToken(lastBrowser, idp.issuer, appUrl);
+    const accessToken = await idpAccessToken(lastBrowser, issuer, sites.table.publicUrl);
     let redisCookie = '';
     if (!redisSkipped) {
       const browser = new HttpBrowser();
-      await login(browser, urlOf(ports.redis));
-      redisCookie = browser.cookies(urlOf(ports.redis)).get(COOKIE)!;
+      await login(browser, sites.redis.publicUrl);
+      redisCookie = browser.cookies(sites.redis.publicUrl).get(COOKIE)!;
     }
 
     // (2) Throughput on GET /: anonymous vs session cookie (each store) vs Bearer JWT.
     const variants: Partial<Record<Variant, { url: string; headers: Record<string, string> }>> = {
       anonymous: { url: `${appUrl}/`, headers: {} },
       bearer: { url: `${appUrl}/`, headers: { authorization: `Bearer ${accessToken}` } },
-      ...(redisSkipped ? {} : { redis: { url: `${urlOf(ports.redis)}/`, headers: { cookie: `${COOKIE}=${redisCookie}` } } }),
-      cached: { url: `${urlOf(ports.cached)}/`, headers: { cookie: `${COOKIE}=${cookie}` } },
+      ...(redisSkipped ? {} : { redis: { url: `${sites.redis.url}/`, headers: { cookie: `${COOKIE}=${redisCookie}` } } }),
+      cached: { url: `${sites.cached.url}/`, headers: { cookie: `${COOKIE}=${cookie}` } },
       table: { url: `${appUrl}/`, headers: { cookie: `${COOKIE}=${cookie}` } },
     };
     for (const [name, v] of Object.entries(variants)) {
@@ -182,9 +186,10 @@ async function runLayout(layout: Layout): Promise<LayoutRun> {
     }
     return { layout, loginMs, plainMs, runs, redisSkipped };
   } finally {
+    for (const f of fronts) await f.close();
     for (const p of procs.reverse()) await stopNode(p);
     if (redisServer) await stopNode(redisServer);
-    await idp.close();
+    await closeIdp();
     await azurite.stop();
     applyLayout('unpinned');
   }

@@ -2,20 +2,21 @@ import type { ChildProcess } from 'node:child_process';
 import type { Result } from 'autocannon';
 import type { BenchResult, BenchSection } from './bench-section.js';
 import { applyLayout, layoutNote, serverCpu, startNode, stopNode, type Layout } from './support/processes.js';
-import { seconds } from './support/settings.js';
+import { QUICK, seconds } from './support/settings.js';
 import { ENTRY } from './support/entries.js';
-import { load as loadPhase, loadFigures, measuredLayouts, signedInAppEnv, startBenchRedis } from './support/signed-in-apps.js';
+import { benchSite, load as loadPhase, loadFigures, measuredLayouts, signedInAppEnv, startBenchIdp, startBenchRedis, startSiteFronts } from './support/signed-in-apps.js';
 import { startAzurite } from '../test/support/azurite.js';
-import { freePort } from '../test/support/ports.js';
-import { HttpBrowser, login, startTestIdp } from '../test/auth/support/oidc-harness.js';
+import { HttpBrowser, login } from '../test/auth/support/oidc-harness.js';
+import type { HttpsFront } from '../test/auth/support/https-front.js';
 import { fixed, markdownTable, ratio } from './support/table.js';
 import { idpAccessToken } from './auth.bench.js';
 
 const CONNECTIONS = 16;
 const DURATION_S = seconds(6);
 const WARMUP_S = seconds(2);
-const ROUNDS = 2;
-const COOKIE = 'app_session';
+const ROUNDS = QUICK ? 1 : 2;
+/** The session cookie's name when PUBLIC_BASE_URL is https (production), see sessions.config.ts. */
+const COOKIE = '__Host-app_session';
 /** What nginx's recipe sends with the subrequest. */
 const FORWARDED = { 'x-original-uri': '/details/7?view=full', 'x-forwarded-host': 'details.example.test', 'x-forwarded-proto': 'https' };
 
@@ -91,9 +92,9 @@ async function runLayout(layout: Layout): Promise<LayoutRun> {
   applyLayout(layout);
   const cpu = serverCpu(layout);
   const azurite = await startAzurite();
-  const ports = { table: await freePort(), redis: await freePort() };
-  const urlOf = (port: number) => `http://127.0.0.1:${port}`;
-  const idp = await startTestIdp([urlOf(ports.table), urlOf(ports.redis)]);
+  const sites = { table: await benchSite(), redis: await benchSite() };
+  // The load goes to each app's own port; a browser signs in through its HTTPS front (PUBLIC_BASE_URL).
+  const { idp, issuer, close: closeIdp } = await startBenchIdp(Object.values(sites));
   let exchanges = 0;
   let counting = false;
   idp.provider.on('grant.success', (...args: unknown[]) => {
@@ -101,38 +102,39 @@ async function runLayout(layout: Layout): Promise<LayoutRun> {
     if (counting && type === 'urn:ietf:params:oauth:grant-type:token-exchange') exchanges++;
   });
   const procs: ChildProcess[] = [];
+  let fronts: HttpsFront[] = [];
   let redisServer: ChildProcess | undefined;
   try {
-    const appEnv = { ...signedInAppEnv(idp.issuer, azurite.connectionString), AUTH_VERIFY_AUDIENCES: 'details-api' };
-    const envFor = (port: number, extra: Record<string, string> = {}) => ({ ...appEnv, PORT: String(port), PUBLIC_BASE_URL: urlOf(port), ...extra });
-    procs.push((await startNode(ENTRY.api, [], envFor(ports.table, { AUTH_SESSION_CACHE_MS: '2000' }), /API listening/, cpu)).child);
+    const envFor = async (site: (typeof sites)['table'], extra: Record<string, string> = {}) => ({ ...(await signedInAppEnv(issuer, azurite.connectionString, site)), AUTH_VERIFY_AUDIENCES: 'details-api', ...extra });
+    procs.push((await startNode(ENTRY.api, [], await envFor(sites.table, { AUTH_SESSION_CACHE_MS: '2000' }), /API listening/, cpu)).child);
     let redisSkipped: string | undefined;
     const redis = await startBenchRedis();
     if ('skipped' in redis) redisSkipped = redis.skipped;
     else {
       redisServer = redis.child;
-      procs.push((await startNode(ENTRY.api, [], envFor(ports.redis, { AUTH_SESSION_STORE: 'redis', REDIS_URL: redis.url }), /API listening/, cpu)).child);
+      procs.push((await startNode(ENTRY.api, [], await envFor(sites.redis, { AUTH_SESSION_STORE: 'redis', REDIS_URL: redis.url }), /API listening/, cpu)).child);
     }
+    fronts = await startSiteFronts(Object.values(sites));
 
-    const cookieAt = async (url: string) => {
+    const cookieAt = async (publicUrl: string) => {
       const browser = new HttpBrowser();
-      await login(browser, url);
-      return { browser, cookie: browser.cookies(url).get(COOKIE)! };
+      await login(browser, publicUrl);
+      return { browser, cookie: browser.cookies(publicUrl).get(COOKIE)! };
     };
-    const table = await cookieAt(urlOf(ports.table));
-    const accessToken = await idpAccessToken(table.browser, idp.issuer, urlOf(ports.table));
-    const redisCookie = redisSkipped ? '' : (await cookieAt(urlOf(ports.redis))).cookie;
-    const verify = (port: number, query = '') => `${urlOf(port)}/auth/verify${query}`;
+    const table = await cookieAt(sites.table.publicUrl);
+    const accessToken = await idpAccessToken(table.browser, issuer, sites.table.publicUrl);
+    const redisCookie = redisSkipped ? '' : (await cookieAt(sites.redis.publicUrl)).cookie;
+    const verify = (site: (typeof sites)['table'], query = '') => `${site.url}/auth/verify${query}`;
     const variants: Partial<Record<Variant, { url: string; headers: Record<string, string> }>> = {
-      anonymous: { url: `${urlOf(ports.table)}/`, headers: {} },
-      cookie: { url: verify(ports.table), headers: { ...FORWARDED, cookie: `${COOKIE}=${table.cookie}` } },
-      bearer: { url: verify(ports.table), headers: { ...FORWARDED, authorization: `Bearer ${accessToken}` } },
-      audience: { url: verify(ports.table, '?audience=details-api'), headers: { ...FORWARDED, cookie: `${COOKIE}=${table.cookie}` } },
+      anonymous: { url: `${sites.table.url}/`, headers: {} },
+      cookie: { url: verify(sites.table), headers: { ...FORWARDED, cookie: `${COOKIE}=${table.cookie}` } },
+      bearer: { url: verify(sites.table), headers: { ...FORWARDED, authorization: `Bearer ${accessToken}` } },
+      audience: { url: verify(sites.table, '?audience=details-api'), headers: { ...FORWARDED, cookie: `${COOKIE}=${table.cookie}` } },
       ...(redisSkipped
         ? {}
         : {
-            redisCookie: { url: verify(ports.redis), headers: { ...FORWARDED, cookie: `${COOKIE}=${redisCookie}` } },
-            redisAudience: { url: verify(ports.redis, '?audience=details-api'), headers: { ...FORWARDED, cookie: `${COOKIE}=${redisCookie}` } },
+            redisCookie: { url: verify(sites.redis), headers: { ...FORWARDED, cookie: `${COOKIE}=${redisCookie}` } },
+            redisAudience: { url: verify(sites.redis, '?audience=details-api'), headers: { ...FORWARDED, cookie: `${COOKIE}=${redisCookie}` } },
           }),
     };
     // Each answers as it should before it is loaded (the first ?audience= call makes the one exchange).
@@ -152,9 +154,10 @@ async function runLayout(layout: Layout): Promise<LayoutRun> {
     }
     return { layout, runs, exchanges, redisSkipped };
   } finally {
+    for (const f of fronts) await f.close();
     for (const p of procs.reverse()) await stopNode(p);
     if (redisServer) await stopNode(redisServer);
-    await idp.close();
+    await closeIdp();
     await azurite.stop();
     applyLayout('unpinned');
   }

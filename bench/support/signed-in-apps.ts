@@ -1,8 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import autocannon, { type Result } from 'autocannon';
-import { CLIENT_ID, CLIENT_SECRET, SESSION_SECRET } from '../../test/auth/support/oidc-harness.js';
+import type { AddressInfo } from 'node:net';
+import { CLIENT_ID, CLIENT_SECRET, SESSION_SECRET, startTestIdp } from '../../test/auth/support/oidc-harness.js';
+import { startHttpsFront, type HttpsFront } from '../../test/auth/support/https-front.js';
 import { freePort } from '../../test/support/ports.js';
+import { testCaFile } from '../../test/support/tls-ca-file.js';
+import { trustTestCertificate } from '../../test/support/tls.js';
+import type { RunningDevIdp } from '../../src/dev/dev-idp/dev-idp.server.js';
 import { mean } from './http.js';
 import { LAYOUTS, canPin, startCommand } from './processes.js';
 import { ONLY_LAYOUT } from './settings.js';
@@ -16,12 +21,57 @@ export function measuredLayouts(): typeof LAYOUTS {
 }
 
 /**
- * The API as production runs it, signing users in at the dev IdP: the dev IdP as a generic issuer
- * (AUTH_PROVIDER=dev is refused in production), cookies Secure as in production (the bench's own
- * HTTP client sends them back over loopback regardless).
+ * One signed-in app as production deploys it: it listens on plain http on `port` (`url`, where the
+ * load goes, as a TLS-terminating ingress forwards it) behind an HTTPS front on another port
+ * (`publicUrl`: PUBLIC_BASE_URL, where a browser signs in). Production refuses an http
+ * PUBLIC_BASE_URL and an http IdP, so both the app and the dev IdP get such a front.
  */
-export function signedInAppEnv(issuer: string, storageConnectionString: string): Record<string, string> {
+export interface BenchSite {
+  port: number;
+  url: string;
+  publicUrl: string;
+  frontPort: number;
+}
+
+export async function benchSite(): Promise<BenchSite> {
+  const port = await freePort();
+  const frontPort = await freePort();
+  return { port, url: `http://127.0.0.1:${port}`, publicUrl: `https://127.0.0.1:${frontPort}`, frontPort };
+}
+
+/** The dev IdP behind its HTTPS front (the issuer), knowing every site's redirect URIs; this process trusts the front. */
+export async function startBenchIdp(sites: BenchSite[]): Promise<{ idp: RunningDevIdp; issuer: string; close(): Promise<void> }> {
+  await trustTestCertificate();
+  const frontPort = await freePort();
+  const issuer = `https://127.0.0.1:${frontPort}`;
+  const idp = await startTestIdp(sites.map((s) => s.publicUrl), { issuer });
+  const front = await startHttpsFront(frontPort, (idp.server.address() as AddressInfo).port);
   return {
+    idp,
+    issuer,
+    async close() {
+      await front.close();
+      await idp.close();
+    },
+  };
+}
+
+/** The sites' HTTPS fronts (start them once their apps listen); close each when done. */
+export function startSiteFronts(sites: BenchSite[]): Promise<HttpsFront[]> {
+  return Promise.all(sites.map((s) => startHttpsFront(s.frontPort, s.port)));
+}
+
+/**
+ * The API as production runs it, signing users in at the dev IdP: the dev IdP as a generic issuer
+ * (AUTH_PROVIDER=dev is refused in production) over HTTPS (the test certificate, trusted through
+ * NODE_EXTRA_CA_CERTS), cookies Secure as in production (the bench's own HTTP client sends them
+ * back over loopback regardless). `site` gives PORT and PUBLIC_BASE_URL.
+ */
+export async function signedInAppEnv(issuer: string, storageConnectionString: string, site: BenchSite): Promise<Record<string, string>> {
+  return {
+    PORT: String(site.port),
+    PUBLIC_BASE_URL: site.publicUrl,
+    NODE_EXTRA_CA_CERTS: await testCaFile(),
     HOST: '127.0.0.1',
     NODE_ENV: 'production',
     THROTTLE_LIMIT: '10000000',
@@ -30,7 +80,6 @@ export function signedInAppEnv(issuer: string, storageConnectionString: string):
     AZURE_STORAGE_CONNECTION_STRING: storageConnectionString,
     AUTH_PROVIDER: 'oidc',
     OIDC_ISSUER_URL: issuer,
-    OIDC_ALLOW_HTTP: 'true',
     AUTH_ROLE_MAPPING: 'keycloak',
     AUTH_BEARER_AUDIENCE: 'integrated-auth-api',
     OIDC_CLIENT_ID: CLIENT_ID,

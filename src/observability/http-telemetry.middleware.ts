@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { context, propagation, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { recordHttpRequest, tracer, tracingWanted } from './instruments.js';
+import { metricsWanted, recordHttpRequest, tracer, tracingWanted } from './instruments.js';
 
 /**
  * One server span and one latency observation per request. The span continues the caller's W3C
@@ -13,6 +13,11 @@ export function httpTelemetryMiddleware(req: Request, res: Response, next: NextF
   const started = performance.now();
   const parent = req.headers.traceparent === undefined ? context.active() : propagation.extract(context.active(), req.headers);
   if (!tracingWanted(parent)) {
+    // Metrics off (production's default) and no trace: nothing to record for this request.
+    if (!metricsWanted()) {
+      next();
+      return;
+    }
     // No exporter and no caller's trace: only the latency histogram, no span or context switch.
     res.once('close', () => {
       recordHttpRequest({ route: routeOf(req), method: req.method, status: res.headersSent ? res.statusCode : 499 }, (performance.now() - started) / 1000);

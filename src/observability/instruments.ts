@@ -82,6 +82,17 @@ export function tracer() {
 }
 
 let spansRecorded = false;
+let metricsRecorded = false;
+
+/** Set by startTelemetry when the metrics SDK is registered (METRICS_ENABLED). */
+export function setMetricsEnabled(enabled: boolean): void {
+  metricsRecorded = enabled;
+}
+
+/** False while metrics go to the API's no-op meter: per-request bookkeeping for them can be skipped. */
+export function metricsWanted(): boolean {
+  return metricsRecorded;
+}
 
 /** Set by startTelemetry when a trace exporter is registered (spans are then recorded). */
 export function setTracingEnabled(enabled: boolean): void {

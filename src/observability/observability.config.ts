@@ -8,8 +8,9 @@ export const METRICS_AUTH_MODES = ['none', 'token'] as const;
 export type MetricsAuth = (typeof METRICS_AUTH_MODES)[number];
 
 /**
- * Metrics and traces. Metrics are always collected in-process; GET /metrics serves them in the
- * Prometheus text format when enabled, and in production only behind a bearer token (or off).
+ * Metrics and traces. While metrics are enabled they are collected in-process and GET /metrics serves
+ * them in the Prometheus text format, in production only behind a bearer token; off, nothing is
+ * collected (no SDK is loaded).
  * Traces go nowhere, to an OTLP/HTTP collector, or to Azure Monitor (Application Insights).
  */
 export class ObservabilityConfig {

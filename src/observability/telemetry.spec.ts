@@ -1,24 +1,26 @@
-import { ROOT_CONTEXT, context, createContextKey } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, createContextKey, metrics } from '@opentelemetry/api';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { loadConfig } from '../config/load-config.js';
 import { AzureMonitorTraceExporter } from './azure-monitor-trace-exporter.js';
 import { observabilityConfigSection } from './observability.config.js';
 import { spanExporterFor, startTelemetry, type Telemetry } from './telemetry.js';
+import { metricsWanted } from './instruments.js';
 
 const configFor = (env: Record<string, string>) => loadConfig(env, [observabilityConfigSection]).get(observabilityConfigSection);
 
 describe('spanExporterFor (TRACES_EXPORTER → exporter)', () => {
-  it('none → no exporter (spans stay no-ops)', () => {
-    expect(spanExporterFor(configFor({}))).toBeUndefined();
+  it('none → no exporter (spans stay no-ops)', async () => {
+    expect(await spanExporterFor(configFor({}))).toBeUndefined();
   });
 
-  it('otlp → the OTLP/HTTP exporter', () => {
-    expect(spanExporterFor(configFor({ TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }))).toBeInstanceOf(OTLPTraceExporter);
+  it('otlp → the OTLP/HTTP exporter', async () => {
+    expect(await spanExporterFor(configFor({ TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }))).toBeInstanceOf(OTLPTraceExporter);
   });
 
-  it('azure-monitor → the Application Insights exporter', () => {
+  it('azure-monitor → the Application Insights exporter', async () => {
     const config = configFor({ TRACES_EXPORTER: 'azure-monitor', APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=abc;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/' });
-    expect(spanExporterFor(config)).toBeInstanceOf(AzureMonitorTraceExporter);
+    expect(await spanExporterFor(config)).toBeInstanceOf(AzureMonitorTraceExporter);
   });
 });
 
@@ -44,11 +46,33 @@ describe('observability config', () => {
   });
 });
 
+describe('startTelemetry loads only what the configuration selects', () => {
+  it('metrics off (production default): no metrics SDK behind the API, nothing recorded per request', async () => {
+    const telemetry = await startTelemetry(configFor({ NODE_ENV: 'production' }));
+    try {
+      expect(metrics.getMeterProvider()).not.toBeInstanceOf(MeterProvider);
+      expect(metricsWanted()).toBe(false);
+    } finally {
+      await telemetry.shutdown();
+    }
+  });
+
+  it('metrics on: the SDK is registered and recording', async () => {
+    const telemetry = await startTelemetry(configFor({}));
+    try {
+      expect(metrics.getMeterProvider()).toBeInstanceOf(MeterProvider);
+      expect(metricsWanted()).toBe(true);
+    } finally {
+      await telemetry.shutdown();
+    }
+  });
+});
+
 describe("startTelemetry's context manager (@opentelemetry/context-async-hooks)", () => {
   const KEY = createContextKey('request');
   let telemetry: Telemetry;
-  beforeAll(() => {
-    telemetry = startTelemetry(configFor({}));
+  beforeAll(async () => {
+    telemetry = await startTelemetry(configFor({}));
   });
   afterAll(() => telemetry.shutdown());
 

@@ -20,9 +20,9 @@ import { rateLimits } from './rate-limits.js';
     ThrottlerModule.forRootAsync({
       imports: [rateLimitConfigSection.forFeature(), ClockModule, RedisModule],
       inject: [RateLimitConfig, RedisConnection, Clock],
-      useFactory: (config: RateLimitConfig, redis: RedisConnection, clock: Clock) => ({
+      useFactory: async (config: RateLimitConfig, redis: RedisConnection, clock: Clock) => ({
         throttlers: rateLimits(config),
-        storage: createRateLimitStorage(config, redis, clock),
+        storage: await createRateLimitStorage(config, redis, clock),
       }),
     }),
   ],

@@ -16,13 +16,13 @@ const connectionTo = (url: string) => {
 };
 
 describe('createThrottlerStorage', () => {
-  it('memory (default) → the in-process fixed window, redis → the shared storage; no connection is opened to build it', () => {
+  it('memory (default) → the in-process fixed window, redis → the shared storage; no connection is opened to build it', async () => {
     const memory = throttleConfigSection.parse({});
     const redis = throttleConfigSection.parse({ THROTTLE_STORE: 'redis' });
     if (!memory.ok || !redis.ok) throw new Error('config');
     const connection = connectionTo('redis://127.0.0.1:9');
-    expect(createThrottlerStorage(memory.value, connection, new SystemClock())).toBeInstanceOf(FixedWindowThrottlerStorage);
-    expect(createThrottlerStorage(redis.value, connection, new SystemClock())).toBeInstanceOf(RedisThrottlerStorage);
+    expect(await createThrottlerStorage(memory.value, connection, new SystemClock())).toBeInstanceOf(FixedWindowThrottlerStorage);
+    expect(await createThrottlerStorage(redis.value, connection, new SystemClock())).toBeInstanceOf(RedisThrottlerStorage);
     expect(connection.isReady).toBe(false);
     expect(throttleConfigSection.parse({ THROTTLE_STORE: 'disk' })).toMatchObject({ ok: false, problems: ['THROTTLE_STORE: must be one of memory, redis'] });
   });

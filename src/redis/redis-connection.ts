@@ -1,7 +1,7 @@
 import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { TokenCredential } from '@azure/identity';
 import { azureCredential } from '../azure/azure-credential.js';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { SecretsService } from '../secrets/secrets.service.js';
 import { EntraRedisCredentials } from './entra-redis-credentials.js';
 import { RateLimitedLog } from './rate-limited-log.js';
@@ -150,7 +150,12 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     if (this.closed) return;
-    this.redis = this.newClient(credentials);
+    const client = await this.newClient(credentials);
+    if (this.closed) {
+      client.disconnect(); // closed while ioredis was loading
+      return;
+    }
+    this.redis = client;
     this.entra?.attach(this.redis);
     this.redis.on('error', (error: Error) => {
       this.wasDown = true;
@@ -176,8 +181,12 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** A client with the connection's options (not connected: lazyConnect). */
-  private newClient(credentials: { username?: string; password?: string }, overrides: RedisOptions = {}): Redis {
+  /**
+   * A client with the connection's options (not connected: lazyConnect). ioredis is loaded here,
+   * on first use: a process with no capability on Redis never loads it.
+   */
+  private async newClient(credentials: { username?: string; password?: string }, overrides: RedisOptions = {}): Promise<Redis> {
+    const { Redis } = await import('ioredis');
     const options: RedisOptions = {
       lazyConnect: true,
       // Fail fast while disconnected: a throttler check must not queue behind a reconnect.
@@ -215,7 +224,7 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
       this.config.auth === 'entra'
         ? { username: this.config.username, password: (await this.credential().getToken(REDIS_ENTRA_SCOPE))?.token }
         : await this.initialCredentials();
-    const client = this.newClient(credentials, { retryStrategy: () => null, enableOfflineQueue: true, reconnectOnError: () => false });
+    const client = await this.newClient(credentials, { retryStrategy: () => null, enableOfflineQueue: true, reconnectOnError: () => false });
     // The first error says why (WRONGPASS, ECONNREFUSED); connect() then only says the connection closed.
     let first: Error | undefined;
     client.on('error', (error: Error) => (first ??= error));

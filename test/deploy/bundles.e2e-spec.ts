@@ -104,6 +104,12 @@ describe('entry-point bundles, started as production starts them', () => {
     expect((await fetch(`http://127.0.0.1:${ops}/health/live`)).status).toBe(200);
   }, 60_000);
 
+  it('every bundle is pure ASCII, so Node keeps its source at one byte per character', () => {
+    const bundles = ['apps/api', 'apps/watcher', 'apps/tiniapp-backend', 'apps/queue-admin', 'apps/doctor', 'dev/number-api'].map((e) => `dist/${e}/main.bundle.js`);
+    const nonAscii = bundles.filter((b) => /[^\u0000-\u007f]/.test(readFileSync(join(REPO_ROOT, b), 'utf8')));
+    expect(nonAscii).toEqual([]);
+  });
+
   it("start:prod's compile cache (filled by the build) is accepted for the API bundle", async () => {
     const child = spawn(process.execPath, [...prodFlags, join(REPO_ROOT, 'dist/apps/api/main.bundle.js')], {
       cwd: REPO_ROOT,

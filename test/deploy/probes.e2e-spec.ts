@@ -42,7 +42,7 @@ describe('probe paths are served', () => {
     });
     const config = loadConfig({}, [observabilityConfigSection]).get(observabilityConfigSection);
     const report = { status: 'ok' as const, info: {}, error: {}, details: {} };
-    ops = await startOpsServer({ host: '127.0.0.1', port: 0, config, telemetry: startTelemetry(config), health: { live: async () => report, ready: async () => report } });
+    ops = await startOpsServer({ host: '127.0.0.1', port: 0, config, telemetry: await startTelemetry(config), health: { live: async () => report, ready: async () => report } });
   });
 
   afterAll(async () => {

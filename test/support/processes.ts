@@ -8,7 +8,7 @@ export const REPO_ROOT = join(import.meta.dirname, '..', '..');
 /** A compiled entry point (npm test builds dist/ first, in its pretest step). */
 export function distEntry(name: string): string {
   const file = join(REPO_ROOT, 'dist', name);
-  if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build (npm test does it first)`);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build:prod (npm test does it first)`);
   return file;
 }
 

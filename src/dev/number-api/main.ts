@@ -13,10 +13,10 @@ import { createNumberApiServer } from './number-api.server.js';
  */
 async function main(): Promise<void> {
   const config = loadConfig(process.env, [numberApiServerConfigSection, secretsConfigSection]);
-  const { host, port, secretName } = config.get(numberApiServerConfigSection);
+  const { host, port, secretName, keepAliveTimeoutMs } = config.get(numberApiServerConfigSection);
   const store = createSecretStore(config.get(secretsConfigSection));
   await store.read(secretName); // fail fast with a clear message when the key is not configured
-  const server = createNumberApiServer({ key: () => store.read(secretName) });
+  const server = createNumberApiServer({ key: () => store.read(secretName), keepAliveTimeoutMs });
   server.listen(port, host);
   await once(server, 'listening');
   const address = server.address() as AddressInfo;

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { Agent, request, type Server } from 'node:http';
 import { createNumberApiServer } from './number-api.server.js';
 
 describe('number API stand-in (the sample\'s RandomNumber function)', () => {
@@ -48,5 +48,27 @@ describe('number API stand-in (the sample\'s RandomNumber function)', () => {
   it('404 elsewhere, 405 for other methods', async () => {
     expect((await fetch(`${base}/api/Other?code=${key}`)).status).toBe(404);
     expect((await fetch(`${base}/api/RandomNumber?code=${key}`, { method: 'DELETE' })).status).toBe(405);
+  });
+
+  it('closes an idle keep-alive connection by itself (keepAliveTimeoutMs), as the Functions host does', async () => {
+    const short = createNumberApiServer({ key: async () => key, keepAliveTimeoutMs: 150 });
+    short.listen(0, '127.0.0.1');
+    await once(short, 'listening');
+    const agent = new Agent({ keepAlive: true });
+    try {
+      const closed = await new Promise<boolean>((resolve, reject) => {
+        const req = request(`http://127.0.0.1:${(short.address() as AddressInfo).port}/api/RandomNumber?code=${key}`, { agent }, (res) => {
+          res.resume();
+          res.once('end', () => req.socket!.once('close', () => resolve(true)));
+        });
+        req.once('error', reject);
+        req.end();
+      });
+      expect(closed).toBe(true);
+    } finally {
+      agent.destroy();
+      short.closeAllConnections();
+      await new Promise((r) => short.close(r));
+    }
   });
 });

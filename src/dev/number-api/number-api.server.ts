@@ -6,6 +6,8 @@ export interface NumberApiServerOptions {
   key: () => Promise<string>;
   /** Route of the function, as Azure Functions exposes it. */
   path?: string;
+  /** Idle close of keep-alive connections (default 5 s, the Functions host's). */
+  keepAliveTimeoutMs?: number;
 }
 
 /**
@@ -22,7 +24,7 @@ export function createNumberApiServer(options: NumberApiServerOptions): Server {
       res.end();
     });
   });
-  server.keepAliveTimeout = 65_000;
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 5000;
   return server;
 }
 
