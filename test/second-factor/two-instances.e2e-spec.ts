@@ -46,6 +46,8 @@ describe('step-up across two API processes (SMTP), and through ACS Email and SMS
       NODE_ENV: 'test',
       // Everything the app would ever log, so the scan for codes sees it all.
       LOG_LEVEL: 'trace',
+      // Every line written at once: the scans below read the output as it is, not after the 1 s batch.
+      LOG_FLUSH_MS: '0',
       PORT: String(port),
       HOST: '127.0.0.1',
       THIRD_PARTY_API_ENDPOINT: numbers.url,
