@@ -54,7 +54,7 @@ describeWithChromium('browser: the local stack with AUTH_CLIENT_AUTH=private_key
       CODE_DELIVERY: 'response',
     };
     env = Object.fromEntries(
-      Object.entries({ ...localStackEnvironment(developer, join(dir, 'oidc-client-key.json')), LOG_FORMAT: 'json', LOG_LEVEL: 'debug' }).filter((e): e is [string, string] => e[1] !== undefined),
+      Object.entries({ ...localStackEnvironment(developer, join(dir, 'oidc-client-key.json')), LOG_FORMAT: 'json', LOG_LEVEL: 'debug', LOG_FLUSH_MS: '0' }).filter((e): e is [string, string] => e[1] !== undefined),
     );
     idp = spawnEntry('dev/dev-idp/main.js', env);
     await idp.waitFor(/Dev IdP listening .*authenticates with private_key_jwt/);

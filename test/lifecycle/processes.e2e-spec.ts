@@ -19,6 +19,8 @@ describe('watcher processes', () => {
     ...storageEnv(azurite),
     NODE_ENV: 'test',
     LOG_LEVEL: 'debug',
+    // Every line written at once (no 1 s batch): the scans read the output as it is.
+    LOG_FLUSH_MS: '0',
     CODE_TTL_SECONDS: '600',
     ...extra,
   });

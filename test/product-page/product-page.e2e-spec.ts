@@ -74,6 +74,8 @@ describe('the product page calls details and reviews with exchanged tokens', () 
         'apps/api/main.js',
         apiProcessEnv(port, idp.issuer, azurite.connectionString, a, {
           LOG_LEVEL: 'debug',
+          // Every line written at once (no 1 s batch): the token scan reads all of it.
+          LOG_FLUSH_MS: '0',
           AUTH_SESSION_TABLE: 'productsessions',
           DETAILS_API_URL: `http://127.0.0.1:${standinPorts.get('details')}`,
           REVIEWS_API_URL: `http://127.0.0.1:${standinPorts.get('reviews')}`,

@@ -21,6 +21,8 @@ describe('Tini App: no secret or token in any log line (dist/apps/api/main.js at
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'trace',
+      // Every line written at once (no 1 s batch): the scan below reads all of it.
+      LOG_FLUSH_MS: '0',
       CLIENT_KEY,
       CLIENT_SECRET,
       AUTH_ENDPOINT: `${tiki.baseUrl}/oauth/auth/token`,
@@ -60,7 +62,6 @@ describe('Tini App: no secret or token in any log line (dist/apps/api/main.js at
     tiki.fault = { kind: 'none' };
 
     for (const sent of tiki.standin.received) sensitive.push(String(sent.headers['x-tiniapp-signature']));
-    await new Promise((resolve) => setTimeout(resolve, 300)); // let the last lines flush
 
     const output = app.output();
     // The log is not empty: every request was logged, at trace level, with the upstream failures.
