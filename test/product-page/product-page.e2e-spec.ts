@@ -55,6 +55,11 @@ describe('the product page calls details and reviews with exchanged tokens', () 
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as StandinLine)
       .filter((l) => l.status !== undefined);
+  const settled = (name: string, count: number) =>
+    standins
+      .get(name)!
+      .waitFor(() => lines(name).length >= count, 5_000)
+      .catch(() => undefined);
 
   beforeAll(async () => {
     const [portA, portB] = [await freePort(), await freePort()];
@@ -121,6 +126,9 @@ describe('the product page calls details and reviews with exchanged tokens', () 
       expect(html.match(/<blockquote class="review">/g)).toHaveLength(2);
       expect(html).toContain(`<span id="user-name">${DEMO_USER.name}</span>`);
     }
+    // A stand-in's request line can reach this process after the page did: wait for all three.
+    await settled('details', before.details + 3);
+    await settled('reviews', before.reviews + 3);
     const details = lines('details').slice(before.details);
     const reviews = lines('reviews').slice(before.reviews);
     expect(details).toHaveLength(3);
@@ -144,8 +152,10 @@ describe('the product page calls details and reviews with exchanged tokens', () 
     expect((await productPage(b, cookie)).status).toBe(200);
     // The reviews service now wants another audience: the exchanged reviews-api token is refused.
     await startStandin('reviews', { REVIEWS_STANDIN_AUDIENCE: 'reviews-api-v2' });
+    const refusedBefore = lines('reviews').length;
     const answer = await productPage(b, cookie);
     expect(answer.status).toBe(302);
+    await settled('reviews', refusedBefore + 1);
     expect(answer.headers.get('location')).toBe('/auth/login?returnTo=%2Fproductpage');
     expect(lines('reviews').at(-1)).toMatchObject({ status: 401 });
     for (const base of [a, b]) expect((await fetch(`${base}/auth/me`, { headers: { cookie: `${COOKIE}=${cookie}` } })).status).toBe(401);

@@ -15,8 +15,12 @@ export function distEntry(name: string): string {
 export interface SpawnedProcess {
   child: ChildProcess;
   output(): string;
-  /** Resolves when a line matching `pattern` has been printed. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves when the output matches `pattern` (or `pattern(output)` is true). A line the process wrote
+   * before answering can reach this process after the answer (its pipe and the socket are read in either
+   * order), so a test that reads the log after a request waits for what it expects before scanning.
+   */
+  waitFor(pattern: RegExp | ((output: string) => boolean), timeoutMs?: number): Promise<void>;
   exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   kill(signal?: NodeJS.Signals): void;
 }
@@ -42,8 +46,9 @@ export function spawnEntry(name: string, env: Record<string, string>, nodeFlags:
     output: () => output,
     waitFor(pattern, timeoutMs = 20_000) {
       return new Promise((resolve, reject) => {
+        const matches = typeof pattern === 'function' ? pattern : (text: string) => pattern.test(text);
         const check = () => {
-          if (pattern.test(output)) {
+          if (matches(output)) {
             listeners.delete(check);
             clearTimeout(timer);
             resolve();
@@ -51,7 +56,7 @@ export function spawnEntry(name: string, env: Record<string, string>, nodeFlags:
         };
         const timer = setTimeout(() => {
           listeners.delete(check);
-          reject(new Error(`timed out waiting for ${pattern} in:\n${output}`));
+          reject(new Error(`timed out waiting for ${String(pattern)} in:\n${output}`));
         }, timeoutMs);
         listeners.add(check);
         check();

@@ -63,6 +63,8 @@ describe('Tini App: no secret or token in any log line (dist/apps/api/main.js at
 
     for (const sent of tiki.standin.received) sensitive.push(String(sent.headers['x-tiniapp-signature']));
 
+    // The fault lines can reach this process after the answers did: wait for them before scanning.
+    await app.waitFor((text) => ['TIKI_API_BAD_STATUS', 'TIKI_API_TIMEOUT', 'TIKI_API_UNREACHABLE'].every((code) => text.includes(code)), 5_000).catch(() => undefined);
     const output = app.output();
     // The log is not empty: every request was logged, at trace level, with the upstream failures.
     expect(output.match(/"url":"\/auth_(exchange|refresh|info)"/g)?.length).toBeGreaterThanOrEqual(9);
